@@ -1,0 +1,187 @@
+// Package app wires opsbot together and owns its lifetime: main.go and the
+// end-to-end tests start the same Run.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/opsbot/opsbot/bot"
+	"github.com/opsbot/opsbot/commands"
+	"github.com/opsbot/opsbot/config"
+	"github.com/opsbot/opsbot/storage"
+)
+
+// Options are what tests may replace; the zero value is production.
+type Options struct {
+	Logger *slog.Logger
+	Clock  clockwork.Clock
+	// Sleep waits between Telegram retries; nil waits for real.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// App is one opsbot process.
+type App struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	clock clockwork.Clock
+	sleep func(ctx context.Context, d time.Duration) error
+
+	ready    chan struct{}
+	mu       sync.Mutex
+	httpAddr string
+}
+
+// New returns an App for a validated cfg.
+func New(cfg *config.Config, opts Options) *App {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
+	}
+	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, ready: make(chan struct{})}
+}
+
+// Ready is closed once the store is open, the HTTP server listens and the
+// bot has been started.
+func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// HTTPAddr is the address the HTTP server listens on, known once Ready.
+func (a *App) HTTPAddr() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.httpAddr
+}
+
+// Run starts opsbot and blocks until ctx ends or something fatal happens.
+// Everything started is stopped in reverse order before it returns.
+func (a *App) Run(ctx context.Context) (err error) {
+	var cleanups []func()
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	storageErrors := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "opsbot_storage_errors_total",
+		Help: "Failed database commands, by command.",
+	}, []string{"command"})
+	metrics.MustRegister(storageErrors)
+
+	store, err := storage.Open(ctx, storage.Options{
+		URI: a.cfg.Storage.URI, Database: a.cfg.Storage.Database, DataDir: a.cfg.Storage.DataDir,
+		Logger:          a.log,
+		OnCommandFailed: func(cmd string) { storageErrors.WithLabelValues(cmd).Inc() },
+	})
+	if err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	cleanups = append(cleanups, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := store.Close(ctx); err != nil {
+			a.log.Warn("closing storage", "err", err)
+		}
+	})
+	a.log.Info("storage ready", "embedded", store.Embedded(), "database", a.cfg.Storage.Database)
+
+	reg, err := a.commands(store)
+	if err != nil {
+		return err
+	}
+	b, err := bot.New(bot.Options{
+		Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL,
+		Access:      bot.Access{Chats: a.chats(), Roles: a.roles()},
+		PollTimeout: a.cfg.Telegram.PollTimeout, Workers: a.cfg.Bot.Workers,
+		HandlerTimeout: a.cfg.Bot.HandlerTimeout, ShutdownTimeout: a.cfg.Bot.ShutdownTimeout,
+		Registry: reg, Audit: store.Audit(), Metrics: bot.NewMetrics(metrics),
+		Logger: a.log, Clock: a.clock, Sleep: a.sleep,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	redact := NewRedactor(a.cfg.Telegram.Token, a.cfg.Storage.URI)
+	srv := &http.Server{
+		Handler: newHTTPHandler(metrics, redact,
+			readinessCheck{"storage", store.Ping},
+			readinessCheck{"telegram", func(context.Context) error { return b.Ready() }},
+		),
+		ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("http server stopped", "err", err)
+		}
+	}()
+	cleanups = append(cleanups, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-served
+	})
+	a.mu.Lock()
+	a.httpAddr = ln.Addr().String()
+	a.mu.Unlock()
+	a.log.Info("http listening", "addr", a.httpAddr)
+
+	close(a.ready)
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	a.log.Info("shutting down")
+	return nil
+}
+
+// commands builds the command registry, in the order of Telegram's menu.
+func (a *App) commands(store *storage.Store) (*commands.Registry, error) {
+	reg, err := commands.NewRegistry(commands.Start())
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range []commands.Command{commands.Help(reg), commands.WhoAmI(), commands.Audit(store.Audit())} {
+		if err := reg.Add(c); err != nil {
+			return nil, err
+		}
+	}
+	return reg, nil
+}
+
+func (a *App) chats() []int64 {
+	return append([]int64{a.cfg.Telegram.OpsChatID}, a.cfg.Telegram.AllowedChats...)
+}
+
+func (a *App) roles() map[int64]commands.Role {
+	roles := make(map[int64]commands.Role)
+	for _, id := range a.cfg.Auth.Viewers {
+		roles[id] = commands.RoleViewer
+	}
+	for _, id := range a.cfg.Auth.Operators {
+		roles[id] = commands.RoleOperator
+	}
+	for _, id := range a.cfg.Auth.Admins {
+		roles[id] = commands.RoleAdmin
+	}
+	return roles
+}

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// readinessCheck is one thing /readyz asks: nil when it is fine.
+type readinessCheck struct {
+	name  string
+	check func(ctx context.Context) error
+}
+
+// newHTTPHandler serves /healthz (the process is alive), /readyz (its
+// dependencies answer; 503 with the reasons otherwise) and /metrics.
+func newHTTPHandler(reg *prometheus.Registry, redact *Redactor, checks ...readinessCheck) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		var problems []string
+		for _, c := range checks {
+			if err := c.check(ctx); err != nil {
+				problems = append(problems, c.name+": "+redact.String(err.Error()))
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if len(problems) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "not ready: "+strings.Join(problems, "; "))
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return mux
+}

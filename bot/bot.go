@@ -1,0 +1,222 @@
+// Package bot is opsbot's Telegram wiring: the API client, update routing
+// (/cmd, /cmd args, /cmd@ThisBot), authorisation, audit, panic recovery,
+// bounded concurrency, rendering and sending with retries. It knows nothing
+// of checks or incidents; commands are handed to it in a Registry.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/opsbot/opsbot/commands"
+	"github.com/opsbot/opsbot/storage"
+)
+
+// ErrUnauthorized means Telegram rejected the bot token: nothing will work
+// until the token is fixed, so Run stops.
+var ErrUnauthorized = errors.New("telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); copy the token again from @BotFather")
+
+// AuditRecorder records what users did.
+type AuditRecorder interface {
+	Record(ctx context.Context, e storage.AuditEntry) error
+}
+
+// Options configure a Bot.
+type Options struct {
+	Token           string
+	APIURL          string
+	Access          Access
+	PollTimeout     time.Duration
+	Workers         int
+	HandlerTimeout  time.Duration
+	ShutdownTimeout time.Duration
+
+	Registry *commands.Registry
+	Audit    AuditRecorder
+	Metrics  *Metrics
+	Logger   *slog.Logger
+	Clock    clockwork.Clock
+	// Sleep waits between retries; nil waits for real.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Bot is opsbot's presence in Telegram.
+type Bot struct {
+	opts   Options
+	api    *tgbot.Bot
+	tr     *transport
+	send   *sender
+	auth   *authorizer
+	log    *slog.Logger
+	clock  clockwork.Clock
+	reg    *commands.Registry
+	audit  AuditRecorder
+	metric *Metrics
+
+	mu       sync.RWMutex
+	username string
+	workCtx  context.Context
+}
+
+// New builds a Bot. It does not touch the network; Run does.
+func New(opts Options) (*Bot, error) {
+	if opts.Registry == nil || opts.Audit == nil || opts.Metrics == nil {
+		return nil, errors.New("bot: Registry, Audit and Metrics are required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepCtx
+	}
+	opts.Workers = max(opts.Workers, 1)
+	if opts.PollTimeout < 2*time.Second {
+		opts.PollTimeout = 30 * time.Second
+	}
+	if opts.HandlerTimeout <= 0 {
+		opts.HandlerTimeout = 30 * time.Second
+	}
+	b := &Bot{
+		opts:   opts,
+		auth:   newAuthorizer(opts.Access),
+		log:    opts.Logger.With("component", "bot"),
+		clock:  opts.Clock,
+		reg:    opts.Registry,
+		audit:  opts.Audit,
+		metric: opts.Metrics,
+	}
+	b.tr = &transport{next: http.DefaultTransport.(*http.Transport).Clone(), metrics: opts.Metrics, clock: opts.Clock}
+	client := &http.Client{Transport: b.tr, Timeout: opts.PollTimeout + 15*time.Second}
+	api, err := tgbot.New(opts.Token,
+		tgbot.WithSkipGetMe(),
+		tgbot.WithServerURL(strings.TrimRight(opts.APIURL, "/")),
+		tgbot.WithHTTPClient(opts.PollTimeout, client),
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithWorkers(opts.Workers),
+		tgbot.WithUpdatesChannelCap(opts.Workers),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "callback_query"}),
+		tgbot.WithDefaultHandler(b.handle),
+		tgbot.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", err) }),
+		tgbot.WithDebugHandler(func(string, ...any) {}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b.api = api
+	b.send = &sender{api: api, log: b.log, sleep: opts.Sleep, maxAttempts: 5}
+	return b, nil
+}
+
+// Username is the bot's username, known once Run has called getMe.
+func (b *Bot) Username() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.username
+}
+
+// Ready reports whether Telegram is reachable: getMe has succeeded and the
+// latest Bot API call got an answer.
+func (b *Bot) Ready() error {
+	if b.Username() == "" {
+		return errors.New("telegram: not connected yet")
+	}
+	if _, err := b.tr.status(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Run connects to Telegram, registers the command menu and handles updates
+// by long polling until ctx ends; then it lets in-flight handlers finish
+// their replies for up to ShutdownTimeout.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.connect(ctx); err != nil {
+		return err
+	}
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	b.mu.Lock()
+	b.workCtx = workCtx
+	b.mu.Unlock()
+
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		b.api.Start(ctx)
+	}()
+	b.log.Info("polling for updates", "username", b.Username(), "workers", b.opts.Workers)
+	<-ctx.Done()
+
+	drain := time.NewTimer(b.opts.ShutdownTimeout)
+	defer drain.Stop()
+	select {
+	case <-polled:
+	case <-drain.C:
+		b.log.Warn("shutdown timeout: cancelling unfinished handlers", "timeout", b.opts.ShutdownTimeout)
+		cancelWork()
+		<-polled
+	}
+	return nil
+}
+
+// connect calls getMe until it succeeds, makes sure no webhook stands in the
+// way of polling, and registers the command menu.
+func (b *Bot) connect(ctx context.Context) error {
+	backoff := time.Second
+	for {
+		me, err := b.api.GetMe(ctx)
+		if err == nil {
+			b.mu.Lock()
+			b.username = me.Username
+			b.mu.Unlock()
+			break
+		}
+		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
+			return ErrUnauthorized
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		b.log.Warn("telegram not reachable, retrying", "err", err, "wait", backoff)
+		if b.opts.Sleep(ctx, backoff) != nil {
+			return nil
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+	if info, err := b.api.GetWebhookInfo(ctx); err != nil {
+		b.log.Warn("getWebhookInfo failed", "err", err)
+	} else if info.URL != "" {
+		b.log.Warn("a webhook is set; deleting it so that polling works")
+		if _, err := b.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+			return fmt.Errorf("deleting the webhook: %w", err)
+		}
+	}
+	if err := b.setCommands(ctx); err != nil {
+		b.log.Warn("setMyCommands failed; the command menu may be stale", "err", err)
+	}
+	return nil
+}
+
+func (b *Bot) setCommands(ctx context.Context) error {
+	var list []models.BotCommand
+	for _, c := range b.reg.All() {
+		list = append(list, models.BotCommand{Command: c.Name, Description: c.Description})
+	}
+	return b.send.retry(ctx, "setMyCommands", func() error {
+		_, err := b.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: list})
+		return err
+	})
+}

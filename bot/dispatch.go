@@ -1,0 +1,201 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/opsbot/opsbot/bot/render"
+	"github.com/opsbot/opsbot/commands"
+	"github.com/opsbot/opsbot/storage"
+)
+
+// Audit outcomes.
+const (
+	outcomeOK      = "ok"
+	outcomeDenied  = "denied"
+	outcomeUnknown = "unknown"
+	outcomeUsage   = "usage"
+	outcomeError   = "error"
+	outcomePanic   = "panic"
+)
+
+// handle is go-telegram/bot's handler for every update. It runs on one of
+// Workers goroutines, so at most Workers updates are handled at once. The
+// context it gets ends when polling stops; replies use workCtx instead, so
+// that a shutdown lets them finish.
+func (b *Bot) handle(_ context.Context, _ *tgbot.Bot, upd *models.Update) {
+	b.mu.RLock()
+	base := b.workCtx
+	b.mu.RUnlock()
+	if base == nil {
+		base = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(base, b.opts.HandlerTimeout)
+	defer cancel()
+	switch {
+	case upd.Message != nil:
+		b.onMessage(ctx, upd.Message)
+	case upd.CallbackQuery != nil:
+		b.onCallback(ctx, upd.CallbackQuery)
+	default:
+		b.metric.Updates.WithLabelValues("other", "ignored").Inc()
+	}
+}
+
+func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
+	if msg.From == nil || msg.From.IsBot {
+		return
+	}
+	cmd, ok := parseCommand(msg)
+	if !ok || !forUs(cmd.Mention, b.Username()) {
+		b.metric.Updates.WithLabelValues("message", "ignored").Inc()
+		return
+	}
+	start := b.clock.Now()
+	private := msg.Chat.Type == models.ChatTypePrivate
+	out := outgoing{ChatID: msg.Chat.ID}
+	if msg.IsTopicMessage {
+		out.ThreadID = msg.MessageThreadID
+	}
+	if !private {
+		out.ReplyTo = msg.ID
+	}
+	entry := storage.AuditEntry{
+		At: start, ChatID: msg.Chat.ID, ThreadID: out.ThreadID, UserID: msg.From.ID, Username: msg.From.Username,
+		Kind: "command", Action: cmd.Name, Args: truncate(cmd.Args, 200),
+	}
+	defer func() {
+		entry.Duration = b.clock.Since(start)
+		b.metric.Updates.WithLabelValues("command", entry.Outcome).Inc()
+		b.record(ctx, entry)
+	}()
+
+	dec := b.auth.decide(msg.Chat.ID, private, msg.From.ID)
+	if dec.reason != "" {
+		entry.Outcome, entry.Detail = outcomeDenied, dec.reason
+		b.log.Info("ignored command from outside", "chat", msg.Chat.ID, "user", msg.From.ID, "command", cmd.Name, "reason", dec.reason)
+		return
+	}
+	c, found := b.reg.Lookup(cmd.Name)
+	if !found {
+		if cmd.Mention == "" && !private {
+			// Likely meant for another bot in the group: not ours to answer.
+			entry.Outcome = "ignored"
+			return
+		}
+		entry.Outcome = outcomeUnknown
+		b.reply(ctx, out, render.NewHTML().Text("Unknown command /"+cmd.Name+". Type /help for the list.").String(), nil)
+		return
+	}
+	if !dec.role.Allows(c.MinRole) {
+		entry.Outcome, entry.Detail = outcomeDenied, "needs "+c.MinRole.String()
+		b.reply(ctx, out, render.NewHTML().Text("⛔ /"+c.Name+" needs the "+c.MinRole.String()+" role; you are a "+dec.role.String()+".").String(), nil)
+		return
+	}
+
+	req := commands.Request{
+		Command: c.Name, Args: cmd.Args, ChatID: msg.Chat.ID, ThreadID: out.ThreadID, Private: private,
+		UserID: msg.From.ID, Username: msg.From.Username, Role: dec.role, At: start,
+	}
+	reply, err := b.run(ctx, c, req)
+	var html string
+	switch {
+	case errors.Is(err, errPanicked):
+		entry.Outcome = outcomePanic
+		html = render.NewHTML().Text("⚠️ Internal error while running /" + c.Name + ". It has been logged.").String()
+	case errors.Is(err, commands.ErrUsage):
+		entry.Outcome = outcomeUsage
+		html = render.NewHTML().Text("Usage: ").Code(c.Usage).String()
+	case err != nil:
+		entry.Outcome, entry.Detail = outcomeError, "see log"
+		b.log.Error("command failed", "command", c.Name, "chat", req.ChatID, "user", req.UserID, "err", err)
+		html = render.NewHTML().Text("⚠️ /" + c.Name + " failed. The details are in opsbot's log.").String()
+	default:
+		entry.Outcome = outcomeOK
+		html = reply.HTML
+	}
+	if html == "" {
+		return
+	}
+	if !b.reply(ctx, out, html, reply.Keyboard) && entry.Outcome == outcomeOK {
+		entry.Outcome, entry.Detail = outcomeError, "reply not delivered"
+	}
+	b.metric.CommandLatency.WithLabelValues(c.Name).Observe(b.clock.Since(start).Seconds())
+}
+
+var errPanicked = errors.New("handler panicked")
+
+// run calls the command's handler, turning a panic into errPanicked after
+// logging it with its stack.
+func (b *Bot) run(ctx context.Context, c commands.Command, req commands.Request) (reply commands.Reply, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			b.log.Error("command handler panicked", "command", c.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			reply, err = commands.Reply{}, errPanicked
+		}
+	}()
+	return c.Handle(ctx, req)
+}
+
+// onCallback answers a button press. Issue-specific actions plug in later;
+// until then every press is answered and audited, so no client spins.
+func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
+	start := b.clock.Now()
+	var chatID int64
+	private := false
+	if m := q.Message.Message; m != nil {
+		chatID, private = m.Chat.ID, m.Chat.Type == models.ChatTypePrivate
+	} else if m := q.Message.InaccessibleMessage; m != nil {
+		chatID = m.Chat.ID
+	}
+	entry := storage.AuditEntry{
+		At: start, ChatID: chatID, UserID: q.From.ID, Username: q.From.Username,
+		Kind: "callback", Action: truncate(q.Data, 64),
+	}
+	dec := b.auth.decide(chatID, private, q.From.ID)
+	text := "This button is no longer active."
+	entry.Outcome = outcomeUnknown
+	if dec.reason != "" {
+		entry.Outcome, entry.Detail, text = outcomeDenied, dec.reason, ""
+	}
+	if err := b.send.answer(ctx, q.ID, text, false); err != nil {
+		b.log.Warn("answerCallbackQuery failed", "err", err)
+	}
+	entry.Duration = b.clock.Since(start)
+	b.metric.Updates.WithLabelValues("callback", entry.Outcome).Inc()
+	b.record(ctx, entry)
+}
+
+// reply sends html (with an optional keyboard) and reports whether it was
+// delivered. Failures are logged; there is nobody else to tell.
+func (b *Bot) reply(ctx context.Context, out outgoing, html string, kb [][]render.Button) bool {
+	out.HTML, out.Keyboard = html, kb
+	if _, err := b.send.send(ctx, out); err != nil {
+		b.log.Error("reply not delivered", "chat", out.ChatID, "err", err)
+		return false
+	}
+	return true
+}
+
+func (b *Bot) record(ctx context.Context, e storage.AuditEntry) {
+	if err := b.audit.Record(ctx, e); err != nil {
+		b.log.Error("audit entry not recorded", "kind", e.Kind, "action", e.Action, "err", err)
+	}
+}
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,57 @@
+// Package commands holds opsbot's chat commands. Each command is plain data
+// plus a handler that takes a Request and returns what to say; the bot
+// package turns Telegram updates into Requests and Replies into messages.
+package commands
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/opsbot/opsbot/bot/render"
+)
+
+// ErrUsage is returned by a handler whose arguments are wrong; the bot then
+// answers with the command's usage line.
+var ErrUsage = errors.New("wrong arguments")
+
+// Handler runs one command.
+type Handler func(ctx context.Context, req Request) (Reply, error)
+
+// Command is one chat command.
+type Command struct {
+	// Name is the command without the slash, lower case: "health".
+	Name string
+	// Description is the one-line text shown in Telegram's command menu and /help.
+	Description string
+	// Usage is the usage line shown for wrong arguments: "/logs [since] [class or text]".
+	Usage string
+	// MinRole is the least role allowed to run it.
+	MinRole Role
+	// Handle runs the command.
+	Handle Handler
+}
+
+// Request is one command invocation, already authorised.
+type Request struct {
+	Command  string
+	Args     string
+	ChatID   int64
+	ThreadID int
+	Private  bool
+	UserID   int64
+	Username string
+	Role     Role
+	At       time.Time
+}
+
+// Reply is what a command answers.
+type Reply struct {
+	// HTML is Telegram HTML built with render.HTML, so it is escaped.
+	HTML string
+	// Keyboard is an optional inline keyboard, one slice per row.
+	Keyboard [][]render.Button
+}
+
+// Text returns a Reply holding the given HTML.
+func Text(h *render.HTML) Reply { return Reply{HTML: h.String()} }
