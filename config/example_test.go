@@ -1,0 +1,126 @@
+package config
+
+import (
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+const (
+	exampleYAML = "../opsbot.example.yaml"
+	exampleEnv  = "../.env.example"
+)
+
+// TestExampleYAMLLoads keeps opsbot.example.yaml loadable and showing the
+// defaults: loaded with just the required environment, it must equal
+// Default.
+func TestExampleYAMLLoads(t *testing.T) {
+	cfg, err := Load(fakeEnv(baseEnv(map[string]string{"OPSBOT_CONFIG": exampleYAML})))
+	if err != nil {
+		t.Fatalf("%s does not load:\n%v", exampleYAML, err)
+	}
+	want := validConfig()
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("%s does not show the defaults:\n got %+v\nwant %+v", exampleYAML, cfg, want)
+	}
+}
+
+// TestExampleYAMLHasEveryKey fails when a Config field has no key in
+// opsbot.example.yaml (Load already fails on keys the struct lacks).
+func TestExampleYAMLHasEveryKey(t *testing.T) {
+	data, err := os.ReadFile(exampleYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	have := make(map[string]bool)
+	nodeKeys(&doc, "", have)
+	for _, key := range structKeys(reflect.TypeFor[Config](), "") {
+		if !have[key] {
+			t.Errorf("%s has no key %s", exampleYAML, key)
+		}
+	}
+}
+
+// structKeys lists the YAML paths of t's fields; elements of lists are
+// written "[]" so that a list of sections is checked too.
+func structKeys(t reflect.Type, path string) []string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+		if path != "" {
+			path += "[]"
+		}
+	}
+	if t.Kind() != reflect.Struct || isDuration(t) {
+		return nil
+	}
+	var keys []string
+	for _, f := range yamlFields(t) {
+		if f.name == "" {
+			continue
+		}
+		p := joinPath(path, f.name)
+		keys = append(keys, p)
+		keys = append(keys, structKeys(f.field.Type, p)...)
+	}
+	return keys
+}
+
+// nodeKeys records the key paths present in a YAML tree, in the notation
+// of structKeys.
+func nodeKeys(n *yaml.Node, path string, into map[string]bool) {
+	n = resolve(n)
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			nodeKeys(c, path, into)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			nodeKeys(c, path+"[]", into)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := joinPath(path, n.Content[i].Value)
+			into[p] = true
+			nodeKeys(n.Content[i+1], p, into)
+		}
+	}
+}
+
+// TestEnvExampleHasEveryVariable fails when a variable Config reads is not
+// documented in .env.example, or the file sets a secret.
+func TestEnvExampleHasEveryVariable(t *testing.T) {
+	data, err := os.ReadFile(exampleEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned := make(map[string]string)
+	for _, m := range regexp.MustCompile(`(?m)^#? ?([A-Z][A-Z0-9_]*)=(.*)$`).FindAllStringSubmatch(string(data), -1) {
+		assigned[m[1]] = m[2]
+	}
+	names := []string{envConfigPath}
+	for _, f := range envFields(reflect.TypeFor[Config]()) {
+		names = append(names, f.name)
+		if f.secret && assigned[f.name] != "" {
+			t.Errorf("%s sets the secret %s; leave it empty", exampleEnv, f.name)
+		}
+	}
+	for _, name := range names {
+		if _, ok := assigned[name]; !ok {
+			t.Errorf("%s does not document %s", exampleEnv, name)
+		}
+	}
+	for name := range assigned {
+		if !slices.Contains(names, name) {
+			t.Errorf("%s documents %s, which config does not read", exampleEnv, name)
+		}
+	}
+}
