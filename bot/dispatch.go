@@ -15,14 +15,15 @@ import (
 	"github.com/opsbot/opsbot/storage"
 )
 
-// Audit outcomes.
+// Audit outcomes, short names for storage's.
 const (
-	outcomeOK      = "ok"
-	outcomeDenied  = "denied"
-	outcomeUnknown = "unknown"
-	outcomeUsage   = "usage"
-	outcomeError   = "error"
-	outcomePanic   = "panic"
+	outcomeOK      = storage.AuditOutcomeOK
+	outcomeDenied  = storage.AuditOutcomeDenied
+	outcomeIgnored = storage.AuditOutcomeIgnored
+	outcomeUnknown = storage.AuditOutcomeUnknown
+	outcomeUsage   = storage.AuditOutcomeUsage
+	outcomeError   = storage.AuditOutcomeError
+	outcomePanic   = storage.AuditOutcomePanic
 )
 
 // handle is go-telegram/bot's handler for every update. It runs on one of
@@ -68,7 +69,7 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	}
 	entry := storage.AuditEntry{
 		At: start, ChatID: msg.Chat.ID, ThreadID: out.ThreadID, UserID: msg.From.ID, Username: msg.From.Username,
-		Kind: "command", Action: cmd.Name, Args: truncate(cmd.Args, 200),
+		Kind: storage.AuditKindCommand, Action: cmd.Name, Args: truncate(cmd.Args, 200),
 	}
 	defer func() {
 		entry.Duration = b.clock.Since(start)
@@ -86,7 +87,7 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	if !found {
 		if cmd.Mention == "" && !private {
 			// Likely meant for another bot in the group: not ours to answer.
-			entry.Outcome = "ignored"
+			entry.Outcome = outcomeIgnored
 			return
 		}
 		entry.Outcome = outcomeUnknown
@@ -156,7 +157,7 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	}
 	entry := storage.AuditEntry{
 		At: start, ChatID: chatID, UserID: q.From.ID, Username: q.From.Username,
-		Kind: "callback", Action: truncate(q.Data, 64),
+		Kind: storage.AuditKindCallback, Action: truncate(q.Data, 64),
 	}
 	dec := b.auth.decide(chatID, private, q.From.ID)
 	text := "This button is no longer active."
