@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,19 +15,22 @@ import (
 )
 
 func main() {
-	os.Exit(run())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.LookupEnv, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run() int {
-	cfg, err := config.Load(os.LookupEnv)
+// run is opsbot from configuration to shutdown; it returns the exit code.
+// A bad configuration stops it before it connects to anything, with one
+// line per problem on stderr.
+func run(ctx context.Context, getenv func(string) (string, bool), stderr io.Writer) int {
+	cfg, err := config.Load(getenv)
 	if err != nil {
-		// One line per problem, each saying what to do.
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	log := app.NewLogger(os.Stderr, cfg.Log.Level, cfg.Log.Format, cfg.Telegram.Token, cfg.Storage.URI)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	log := app.NewLogger(stderr, cfg.Log.Level, cfg.Log.Format, cfg.Telegram.Token, cfg.Storage.URI)
 	if err := app.New(cfg, app.Options{Logger: log}).Run(ctx); err != nil {
 		log.Error("opsbot stopped", "err", err)
 		return 1
