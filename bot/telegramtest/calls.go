@@ -116,7 +116,7 @@ func describeCalls(calls []Call) string {
 	var b strings.Builder
 	b.WriteString("; calls seen:")
 	for _, c := range calls {
-		fmt.Fprintf(&b, "\n  %d %s params=%v", c.Status, clip(string(c.Response)), c.Params)
+		fmt.Fprintf(&b, "\n  %d %s params=%v", c.Status, clipN(string(c.Response), 300), c.Params)
 	}
 	return b.String()
 }

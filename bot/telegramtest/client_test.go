@@ -288,8 +288,13 @@ func TestClientPollingRoundTrip(t *testing.T) {
 	if e := u.Message.Entities; len(e) != 1 || e[0].Type != models.MessageEntityTypeBotCommand || e[0].Offset != 0 || e[0].Length != len("/health@opsbot_test_bot") {
 		t.Errorf("entities = %+v", e)
 	}
-	if err := <-replied; err != nil {
-		t.Fatalf("reply: %v", err)
+	select {
+	case err := <-replied:
+		if err != nil {
+			t.Fatalf("reply: %v", err)
+		}
+	case <-time.After(telegramtest.WaitTimeout):
+		t.Fatal("the handler's reply did not return")
 	}
 	s.WaitMessage(t, opsGroup.ID, func(m telegramtest.Message) bool { return m.From.IsBot && m.Text == "pong" })
 	s.WaitFor(t, "the update to be confirmed", func() bool { return s.PendingUpdates() == 0 })

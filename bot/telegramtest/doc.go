@@ -55,4 +55,19 @@
 // act as people. Fail injects 429s, 5xx answers and delays; WithRateLimits
 // turns on Telegram's flood limits, measured with the clock of WithClock.
 // Waiting is driven by change notifications, never by polling.
+//
+// A typical end-to-end test:
+//
+//	srv := telegramtest.New(t)
+//	group := telegramtest.Chat{ID: -1001, Type: telegramtest.ChatSupergroup, Title: "Ops"}
+//	alice := telegramtest.User{ID: 42, FirstName: "Alice", Username: "alice"}
+//	b, _ := bot.New(srv.Token(), bot.WithServerURL(srv.URL()), ...)
+//	// start the bot's polling loop; stop it and wait for it before the test returns
+//	srv.SendText(group, alice, "/health@"+srv.BotUser().Username)
+//	page := srv.WaitMessage(t, group.ID, func(m telegramtest.Message) bool { return m.From.IsBot })
+//	q := srv.PressButton(alice, page, "ack:1")
+//	srv.WaitCall(t, "answerCallbackQuery", func(c telegramtest.Call) bool { return c.Params["callback_query_id"] == q })
+//
+// Stop clients before the test returns: the server shuts down in t.Cleanup,
+// and a client still polling then only logs connection errors.
 package telegramtest

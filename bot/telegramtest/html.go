@@ -88,7 +88,7 @@ func parseHTML(text string) (string, []entity, error) {
 			emit(r)
 			i += size
 			continue
-		case '<':
+		case '<': // a tag; handled below
 		default:
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if r == utf8.RuneError && size == 1 {

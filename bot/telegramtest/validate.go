@@ -351,13 +351,16 @@ func describe(val any) string {
 }
 
 // clip shortens long values quoted in error messages.
-func clip(s string) string {
-	if len(s) <= 64 {
+func clip(s string) string { return clipN(s, 64) }
+
+// clipN shortens s to about n bytes, on a rune boundary.
+func clipN(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
 	var b bytes.Buffer
 	for _, r := range s {
-		if b.Len() >= 60 {
+		if b.Len() >= n-4 {
 			break
 		}
 		b.WriteRune(r)
