@@ -28,6 +28,9 @@ type Options struct {
 	Clock  clockwork.Clock
 	// Sleep waits between Telegram retries; nil waits for real.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// ExtraCommands are added to the built-in commands (for extensions and
+	// tests).
+	ExtraCommands []commands.Command
 }
 
 // App is one opsbot process.
@@ -36,6 +39,7 @@ type App struct {
 	log   *slog.Logger
 	clock clockwork.Clock
 	sleep func(ctx context.Context, d time.Duration) error
+	extra []commands.Command
 
 	ready    chan struct{}
 	mu       sync.Mutex
@@ -50,7 +54,7 @@ func New(cfg *config.Config, opts Options) *App {
 	if opts.Clock == nil {
 		opts.Clock = clockwork.NewRealClock()
 	}
-	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, ready: make(chan struct{})}
+	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, ready: make(chan struct{})}
 }
 
 // Ready is closed once the store is open, the HTTP server listens and the
@@ -81,6 +85,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 		Help: "Failed database commands, by command.",
 	}, []string{"command"})
 	metrics.MustRegister(storageErrors)
+	for _, cmd := range []string{"insert", "find", "update", "delete", "findAndModify", "aggregate", "count", "ping"} {
+		storageErrors.WithLabelValues(cmd) // show zeros, so that a rate() has a start
+	}
 
 	store, err := storage.Open(ctx, storage.Options{
 		URI: a.cfg.Storage.URI, Database: a.cfg.Storage.Database, DataDir: a.cfg.Storage.DataDir,
@@ -160,7 +167,8 @@ func (a *App) commands(store *storage.Store) (*commands.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range []commands.Command{commands.Help(reg), commands.WhoAmI(), commands.Audit(store.Audit())} {
+	builtin := []commands.Command{commands.Help(reg), commands.WhoAmI(), commands.Audit(store.Audit())}
+	for _, c := range append(builtin, a.extra...) {
 		if err := reg.Add(c); err != nil {
 			return nil, err
 		}

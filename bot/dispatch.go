@@ -124,8 +124,11 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	if html == "" {
 		return
 	}
-	if !b.reply(ctx, out, html, reply.Keyboard) && entry.Outcome == outcomeOK {
-		entry.Outcome, entry.Detail = outcomeError, "reply not delivered"
+	if !b.reply(ctx, out, html, reply.Keyboard) {
+		if entry.Outcome == outcomeOK {
+			entry.Outcome, entry.Detail = outcomeError, "reply not delivered"
+		}
+		return
 	}
 	b.metric.CommandLatency.WithLabelValues(c.Name).Observe(b.clock.Since(start).Seconds())
 }
