@@ -202,3 +202,31 @@ func TestShutdownLetsInFlightRepliesFinish(t *testing.T) {
 		t.Fatalf("replies %+v", replies)
 	}
 }
+
+func TestKeyboardsPassTheStrictAPIAndEveryPressIsAnswered(t *testing.T) {
+	tg := telegramtest.New(t)
+	menu := commands.Command{
+		Name: "menu", Description: "Shows buttons", Usage: "/menu", MinRole: commands.RoleViewer,
+		Handle: func(context.Context, commands.Request) (commands.Reply, error) {
+			return commands.Reply{
+				HTML:     render.NewHTML().Bold("Pick one").String(),
+				Keyboard: [][]render.Button{{{Text: "Old", CallbackData: "old:1"}, {Text: "Docs", URL: "https://example.org/runbook"}}},
+			}, nil
+		},
+	}
+	cfg := testConfig(t, tg, t.TempDir())
+	cfg.Auth.Admins = []int64{alice.ID}
+	start(t, cfg, app.Options{ExtraCommands: []commands.Command{menu}})
+
+	msg := command(t, tg, opsChat, alice, "/menu")
+	if b, ok := msg.Button("old:1"); !ok || b.Text != "Old" {
+		t.Fatalf("keyboard %+v", msg.ReplyMarkup)
+	}
+	q := tg.PressButton(bob, msg, "old:1")
+	tg.WaitFor(t, "the press to be answered", func() bool { _, _, ok := tg.Answered(q); return ok })
+	if text, alert, _ := tg.Answered(q); text != "This button is no longer active." || alert {
+		t.Fatalf("answer %q alert=%v", text, alert)
+	}
+	log := command(t, tg, opsChat, alice, "/audit")
+	mustContain(t, "audit", log.Text, "bob <code>callback old:1</code> → unknown")
+}
