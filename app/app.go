@@ -106,6 +106,11 @@ func (a *App) Run(ctx context.Context) (err error) {
 	})
 	a.log.Info("storage ready", "embedded", store.Embedded(), "database", a.cfg.Storage.Database)
 
+	var bg sync.WaitGroup
+	bgCtx, stopBG := context.WithCancel(ctx)
+	cleanups = append(cleanups, func() { stopBG(); bg.Wait() })
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Audit(), a.log) })
+
 	reg, err := a.commands(store)
 	if err != nil {
 		return err

@@ -46,6 +46,8 @@ type Storage struct {
 	Database string `yaml:"database" env:"MONGODB_DATABASE"`
 	// DataDir holds the embedded server's files when URI is empty.
 	DataDir string `yaml:"data_dir" env:"DATA_DIR"`
+	// AuditRetention is how long audit entries are kept.
+	AuditRetention time.Duration `yaml:"audit_retention"`
 }
 
 // HTTP configures the listener for /healthz, /readyz, /metrics and the webhook.
@@ -86,6 +88,7 @@ const (
 	defaultPollTimeout     = 30 * time.Second
 	defaultDatabase        = "opsbot"
 	defaultDataDir         = "./data"
+	defaultAuditRetention  = 90 * 24 * time.Hour
 	defaultHTTPAddr        = ":8080"
 	defaultLogLevel        = "info"
 	defaultLogFormat       = "text"
@@ -104,8 +107,9 @@ func Default() *Config {
 			PollTimeout: defaultPollTimeout,
 		},
 		Storage: Storage{
-			Database: defaultDatabase,
-			DataDir:  defaultDataDir,
+			Database:       defaultDatabase,
+			DataDir:        defaultDataDir,
+			AuditRetention: defaultAuditRetention,
 		},
 		HTTP: HTTP{Addr: defaultHTTPAddr},
 		Log:  Log{Level: defaultLogLevel, Format: defaultLogFormat},

@@ -141,6 +141,7 @@ func (s *Storage) validate(path string, add addFunc) {
 	if s.URI == "" && s.DataDir == "" {
 		add(path+".data_dir", "must not be empty when "+envMongoURI+" is not set: the embedded database keeps its files there (default "+defaultDataDir+")")
 	}
+	durationRange(add, path+".audit_retention", s.AuditRetention, 24*time.Hour, 10*365*24*time.Hour, "")
 }
 
 // databaseProblem applies MongoDB's database-name rules.

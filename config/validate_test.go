@@ -117,6 +117,8 @@ func TestValidateProblems(t *testing.T) {
 			"auth.viewers[0]: user 2 is also in auth.operators[1]; give each user one role",
 			"auth.viewers[1]: user 1 is also in auth.admins[0]; give each user one role",
 		}},
+		{"audit retention", func(c *Config) { c.Storage.AuditRetention = time.Hour },
+			[]string{"storage.audit_retention: must be between 24h and 87600h, got 1h"}},
 		{"bot", func(c *Config) {
 			c.Bot = Bot{Workers: 257, HandlerTimeout: 11 * time.Minute, ShutdownTimeout: -time.Second}
 		},
@@ -132,6 +134,7 @@ func TestValidateProblems(t *testing.T) {
 			"telegram.poll_timeout: must be between 2s and 1m, got 0s",
 			"storage.database: must not be empty",
 			"storage.data_dir: must not be empty",
+			"storage.audit_retention: must be between 24h and ",
 			`http.addr: "" is not host:port`,
 			`log.level: "" is not a log level`,
 			`log.format: "" is not a log format`,
