@@ -50,7 +50,7 @@ type running struct {
 }
 
 // config returns a valid configuration pointing at tg, with its data in dir.
-func testConfig(t *testing.T, tg *telegramtest.Server, dir string) *config.Config {
+func testConfig(t testing.TB, tg *telegramtest.Server, dir string) *config.Config {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Telegram.Token = tg.Token()
@@ -67,7 +67,7 @@ func testConfig(t *testing.T, tg *telegramtest.Server, dir string) *config.Confi
 }
 
 // start runs opsbot until the test ends (or stop is called).
-func start(t *testing.T, cfg *config.Config, opts app.Options) *running {
+func start(t testing.TB, cfg *config.Config, opts app.Options) *running {
 	t.Helper()
 	logs := &syncBuffer{}
 	if opts.Logger == nil {
@@ -108,7 +108,7 @@ func start(t *testing.T, cfg *config.Config, opts app.Options) *running {
 }
 
 // command sends text as from in chat and returns the bot's reply to it.
-func command(t *testing.T, tg *telegramtest.Server, chat telegramtest.Chat, from telegramtest.User, text string) telegramtest.Message {
+func command(t testing.TB, tg *telegramtest.Server, chat telegramtest.Chat, from telegramtest.User, text string) telegramtest.Message {
 	t.Helper()
 	sent := tg.SendText(chat, from, text)
 	return tg.WaitMessage(t, chat.ID, func(m telegramtest.Message) bool {
