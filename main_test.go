@@ -6,7 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/opsbot/opsbot/bot/telegramtest"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -57,4 +60,51 @@ func TestBadConfigFailsBeforeConnectingWithEveryFieldPath(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
 		t.Errorf("the data directory was created before the config was accepted: %v", err)
 	}
+}
+
+func TestRunFromEnvironmentAnswersHelpInTheGroup(t *testing.T) {
+	tg := telegramtest.New(t)
+	group := telegramtest.Chat{ID: -1001234567890, Type: telegramtest.ChatSupergroup, Title: "ops"}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncWriter
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, env(map[string]string{
+			"TELEGRAM_BOT_TOKEN": tg.Token(),
+			"TELEGRAM_API_URL":   tg.URL(),
+			"OPS_CHAT_ID":        "-1001234567890",
+			"DATA_DIR":           t.TempDir(),
+			"HTTP_ADDR":          "127.0.0.1:0",
+			"LOG_FORMAT":         "json",
+		}), &stderr)
+	}()
+	asked := tg.SendText(group, telegramtest.User{ID: 7, FirstName: "Op"}, "/help")
+	reply := tg.WaitMessage(t, group.ID, func(m telegramtest.Message) bool { return m.ReplyTo == asked.ID })
+	if !strings.Contains(reply.Text, "opsbot commands") {
+		t.Fatalf("reply %q", reply.Text)
+	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), tg.Token()) {
+		t.Fatalf("the token reached the log:\n%s", stderr.String())
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
