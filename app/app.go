@@ -31,15 +31,18 @@ type Options struct {
 	// ExtraCommands are added to the built-in commands (for extensions and
 	// tests).
 	ExtraCommands []commands.Command
+	// ExtraActions are added to the built-in button actions.
+	ExtraActions []commands.Action
 }
 
 // App is one opsbot process.
 type App struct {
-	cfg   *config.Config
-	log   *slog.Logger
-	clock clockwork.Clock
-	sleep func(ctx context.Context, d time.Duration) error
-	extra []commands.Command
+	cfg     *config.Config
+	log     *slog.Logger
+	clock   clockwork.Clock
+	sleep   func(ctx context.Context, d time.Duration) error
+	extra   []commands.Command
+	actions []commands.Action
 
 	ready    chan struct{}
 	mu       sync.Mutex
@@ -54,7 +57,7 @@ func New(cfg *config.Config, opts Options) *App {
 	if opts.Clock == nil {
 		opts.Clock = clockwork.NewRealClock()
 	}
-	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, ready: make(chan struct{})}
+	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, actions: opts.ExtraActions, ready: make(chan struct{})}
 }
 
 // Ready is closed once the store is open, the HTTP server listens and the
@@ -175,6 +178,11 @@ func (a *App) commands(store *storage.Store) (*commands.Registry, error) {
 	builtin := []commands.Command{commands.Help(reg), commands.WhoAmI(), commands.Audit(store.Audit())}
 	for _, c := range append(builtin, a.extra...) {
 		if err := reg.Add(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, act := range a.actions {
+		if err := reg.AddAction(act); err != nil {
 			return nil, err
 		}
 	}

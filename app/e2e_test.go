@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -122,7 +123,7 @@ func TestAPanickingHandlerIsSurvived(t *testing.T) {
 	if strings.Contains(reply.Text, "nil map") || strings.Contains(reply.Text, "goroutine") {
 		t.Fatalf("panic details reached the chat: %q", reply.Text)
 	}
-	mustContain(t, "logs", r.logs.String(), "command handler panicked", "assignment to entry in nil map", "e2e_test.go")
+	mustContain(t, "logs", r.logs.String(), "handler panicked", "assignment to entry in nil map", "e2e_test.go")
 
 	// Still alive, and the panic is audited.
 	log := command(t, tg, opsChat, alice, "/audit")
@@ -229,4 +230,64 @@ func TestKeyboardsPassTheStrictAPIAndEveryPressIsAnswered(t *testing.T) {
 	}
 	log := command(t, tg, opsChat, alice, "/audit")
 	mustContain(t, "audit", log.Text, "bob <code>callback old:1</code> → unknown")
+}
+
+func TestButtonActionsAreAuthorisedAndEditInPlace(t *testing.T) {
+	tg := telegramtest.New(t)
+	var mu sync.Mutex
+	count := 0
+	counter := func(n int) commands.Reply {
+		return commands.Reply{
+			HTML:     render.NewHTML().Textf("Count: %d", n).String(),
+			Keyboard: [][]render.Button{{{Text: "+1", CallbackData: commands.CallbackData("bump", "c1")}}},
+		}
+	}
+	show := commands.Command{
+		Name: "counter", Description: "Shows a counter", Usage: "/counter", MinRole: commands.RoleViewer,
+		Placeholder: func(commands.Request) string { return "Counting…" },
+		Handle: func(context.Context, commands.Request) (commands.Reply, error) {
+			return counter(0), nil
+		},
+	}
+	bump := commands.Action{
+		Name: "bump", MinRole: commands.RoleOperator,
+		Handle: func(_ context.Context, p commands.Press) (commands.Outcome, error) {
+			if p.Arg != "c1" {
+				return commands.Outcome{}, fmt.Errorf("unexpected arg %q", p.Arg)
+			}
+			mu.Lock()
+			count++
+			n := count
+			mu.Unlock()
+			r := counter(n)
+			return commands.Outcome{Toast: fmt.Sprintf("Now %d", n), Edit: &r}, nil
+		},
+	}
+	cfg := testConfig(t, tg, t.TempDir())
+	cfg.Auth.Admins = []int64{alice.ID}
+	start(t, cfg, app.Options{ExtraCommands: []commands.Command{show}, ExtraActions: []commands.Action{bump}})
+
+	asked := tg.SendText(opsChat, alice, "/counter")
+	msg := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ReplyTo == asked.ID && m.Text != "Counting…" })
+	if msg.Text != "Count: 0" || msg.EditCount != 1 || len(repliesTo(tg, opsChat.ID, asked.ID)) != 1 {
+		t.Fatalf("the placeholder was not edited into the result: %q (edits %d)", msg.Text, msg.EditCount)
+	}
+
+	// Bob is a viewer: refused with an alert, the message untouched.
+	q := tg.PressButton(bob, msg, "bump:c1")
+	tg.WaitFor(t, "bob's press answered", func() bool { _, _, ok := tg.Answered(q); return ok })
+	if text, alert, _ := tg.Answered(q); !alert || !strings.Contains(text, "needs the operator role") {
+		t.Fatalf("viewer got %q alert=%v", text, alert)
+	}
+
+	q = tg.PressButton(alice, msg, "bump:c1")
+	edited := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ID == msg.ID && m.Text == "Count: 1" })
+	if _, ok := edited.Button("bump:c1"); !ok {
+		t.Fatal("the keyboard was lost in the edit")
+	}
+	if text, alert, _ := tg.Answered(q); text != "Now 1" || alert {
+		t.Fatalf("alice got %q alert=%v", text, alert)
+	}
+	log := command(t, tg, opsChat, alice, "/audit")
+	mustContain(t, "audit", log.Text, "bob <code>callback bump:c1</code> → denied (needs operator)", "alice <code>callback bump:c1</code> → ok")
 }

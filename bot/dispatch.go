@@ -96,7 +96,7 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	}
 	if !dec.role.Allows(c.MinRole) {
 		entry.Outcome, entry.Detail = outcomeDenied, "needs "+c.MinRole.String()
-		b.reply(ctx, out, render.NewHTML().Text("⛔ /"+c.Name+" needs the "+c.MinRole.String()+" role; you are a "+dec.role.String()+".").String(), nil)
+		b.reply(ctx, out, render.NewHTML().Text("⛔ /"+c.Name+" needs the "+c.MinRole.String()+" role; you are "+withArticle(dec.role)+".").String(), nil)
 		return
 	}
 
@@ -104,7 +104,13 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 		Command: c.Name, Args: cmd.Args, ChatID: msg.Chat.ID, ThreadID: out.ThreadID, Private: private,
 		UserID: msg.From.ID, Username: msg.From.Username, Role: dec.role, At: start,
 	}
-	reply, err := b.run(ctx, c, req)
+	placeholder := 0
+	if c.Placeholder != nil {
+		if sent, err := b.send.send(ctx, withHTML(out, render.NewHTML().Text(c.Placeholder(req)).String())); err == nil && len(sent) > 0 {
+			placeholder = sent[0].ID
+		}
+	}
+	reply, err := run(b, c.Name, func() (commands.Reply, error) { return c.Handle(ctx, req) })
 	var html string
 	switch {
 	case errors.Is(err, errPanicked):
@@ -124,7 +130,14 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	if html == "" {
 		return
 	}
-	if !b.reply(ctx, out, html, reply.Keyboard) {
+	out.HTML, out.Keyboard = html, reply.Keyboard
+	if placeholder != 0 {
+		err = b.send.edit(ctx, placeholder, out)
+	} else {
+		_, err = b.send.send(ctx, out)
+	}
+	if err != nil {
+		b.log.Error("reply not delivered", "chat", out.ChatID, "command", c.Name, "err", err)
 		if entry.Outcome == outcomeOK {
 			entry.Outcome, entry.Detail = outcomeError, "reply not delivered"
 		}
@@ -133,47 +146,107 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	b.metric.CommandLatency.WithLabelValues(c.Name).Observe(b.clock.Since(start).Seconds())
 }
 
-var errPanicked = errors.New("handler panicked")
-
-// run calls the command's handler, turning a panic into errPanicked after
-// logging it with its stack.
-func (b *Bot) run(ctx context.Context, c commands.Command, req commands.Request) (reply commands.Reply, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			b.log.Error("command handler panicked", "command", c.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			reply, err = commands.Reply{}, errPanicked
-		}
-	}()
-	return c.Handle(ctx, req)
+func withHTML(o outgoing, html string) outgoing {
+	o.HTML = html
+	return o
 }
 
-// onCallback answers a button press. Issue-specific actions plug in later;
-// until then every press is answered and audited, so no client spins.
+var errPanicked = errors.New("handler panicked")
+
+// run calls a handler, turning a panic into errPanicked after logging it
+// with its stack.
+func run[T any](b *Bot, name string, call func() (T, error)) (out T, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			b.log.Error("handler panicked", "handler", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			var zero T
+			out, err = zero, errPanicked
+		}
+	}()
+	return call()
+}
+
+// onCallback runs a button press. Every press is answered, so no client
+// keeps spinning, and audited.
 func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	start := b.clock.Now()
 	var chatID int64
+	var threadID, messageID int
 	private := false
 	if m := q.Message.Message; m != nil {
-		chatID, private = m.Chat.ID, m.Chat.Type == models.ChatTypePrivate
+		chatID, messageID, private = m.Chat.ID, m.ID, m.Chat.Type == models.ChatTypePrivate
+		if m.IsTopicMessage {
+			threadID = m.MessageThreadID
+		}
 	} else if m := q.Message.InaccessibleMessage; m != nil {
-		chatID = m.Chat.ID
+		chatID, messageID = m.Chat.ID, m.MessageID
 	}
 	entry := storage.AuditEntry{
-		At: start, ChatID: chatID, UserID: q.From.ID, Username: q.From.Username,
+		At: start, ChatID: chatID, ThreadID: threadID, UserID: q.From.ID, Username: q.From.Username,
 		Kind: storage.AuditKindCallback, Action: truncate(q.Data, 64),
 	}
+	defer func() {
+		entry.Duration = b.clock.Since(start)
+		b.metric.Updates.WithLabelValues("callback", entry.Outcome).Inc()
+		b.record(ctx, entry)
+	}()
+	answer := func(text string, alert bool) {
+		if err := b.send.answer(ctx, q.ID, truncate(text, 190), alert); err != nil {
+			b.log.Warn("answerCallbackQuery failed", "err", err)
+		}
+	}
+
 	dec := b.auth.decide(chatID, private, q.From.ID)
-	text := "This button is no longer active."
-	entry.Outcome = outcomeUnknown
 	if dec.reason != "" {
-		entry.Outcome, entry.Detail, text = outcomeDenied, dec.reason, ""
+		entry.Outcome, entry.Detail = outcomeDenied, dec.reason
+		answer("", false)
+		return
 	}
-	if err := b.send.answer(ctx, q.ID, text, false); err != nil {
-		b.log.Warn("answerCallbackQuery failed", "err", err)
+	name, arg := commands.ParseCallbackData(q.Data)
+	a, found := b.reg.Action(name)
+	if !found || messageID == 0 {
+		entry.Outcome = outcomeUnknown
+		answer("This button is no longer active.", false)
+		return
 	}
-	entry.Duration = b.clock.Since(start)
-	b.metric.Updates.WithLabelValues("callback", entry.Outcome).Inc()
-	b.record(ctx, entry)
+	if !dec.role.Allows(a.MinRole) {
+		entry.Outcome, entry.Detail = outcomeDenied, "needs "+a.MinRole.String()
+		answer("⛔ This needs the "+a.MinRole.String()+" role; you are "+withArticle(dec.role)+".", true)
+		return
+	}
+	press := commands.Press{
+		Action: name, Arg: arg, ChatID: chatID, ThreadID: threadID, MessageID: messageID,
+		UserID: q.From.ID, Username: q.From.Username, Role: dec.role, Private: private,
+	}
+	res, err := run(b, "button "+name, func() (commands.Outcome, error) { return a.Handle(ctx, press) })
+	switch {
+	case errors.Is(err, errPanicked):
+		entry.Outcome = outcomePanic
+		answer("⚠️ Internal error. It has been logged.", true)
+		return
+	case err != nil:
+		entry.Outcome, entry.Detail = outcomeError, "see log"
+		b.log.Error("button failed", "action", name, "chat", chatID, "user", q.From.ID, "err", err)
+		answer("⚠️ That failed. The details are in opsbot's log.", true)
+		return
+	}
+	entry.Outcome = outcomeOK
+	answer(res.Toast, res.Alert)
+	out := outgoing{ChatID: chatID, ThreadID: threadID}
+	if res.Edit != nil {
+		out.HTML, out.Keyboard = res.Edit.HTML, res.Edit.Keyboard
+		if err := b.send.edit(ctx, messageID, out); err != nil {
+			b.log.Error("edit not delivered", "action", name, "err", err)
+			entry.Outcome, entry.Detail = outcomeError, "edit not delivered"
+		}
+	}
+	if res.Send != nil {
+		out.HTML, out.Keyboard, out.ReplyTo = res.Send.HTML, res.Send.Keyboard, messageID
+		if _, err := b.send.send(ctx, out); err != nil {
+			b.log.Error("message not delivered", "action", name, "err", err)
+			entry.Outcome, entry.Detail = outcomeError, "message not delivered"
+		}
+	}
 }
 
 // reply sends html (with an optional keyboard) and reports whether it was
@@ -202,4 +275,12 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// withArticle returns "a viewer", "an operator", "an admin".
+func withArticle(r commands.Role) string {
+	if r == commands.RoleOperator || r == commands.RoleAdmin {
+		return "an " + r.String()
+	}
+	return "a " + r.String()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -139,4 +140,39 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// edit replaces message id's text and keyboard with o's. Text longer than
+// one message keeps its first piece in the edited message and sends the
+// rest as new ones, the keyboard on the last. Telegram's "message is not
+// modified" counts as success: the message already says this.
+func (s *sender) edit(ctx context.Context, id int, o outgoing) error {
+	pieces := render.Split(o.HTML, render.MaxMessage)
+	params := &tgbot.EditMessageTextParams{
+		ChatID:             o.ChatID,
+		MessageID:          id,
+		Text:               pieces[0],
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+	}
+	if len(pieces) == 1 {
+		if kb := render.Keyboard(o.Keyboard); kb != nil {
+			params.ReplyMarkup = kb
+		}
+	}
+	err := s.retry(ctx, "editMessageText", func() error {
+		_, err := s.api.EditMessageText(ctx, params)
+		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+			return nil
+		}
+		return err
+	})
+	if err != nil || len(pieces) == 1 {
+		return err
+	}
+	rest := o
+	rest.HTML = strings.Join(pieces[1:], "")
+	rest.ReplyTo = id
+	_, err = s.send(ctx, rest)
+	return err
 }

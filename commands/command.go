@@ -30,6 +30,9 @@ type Command struct {
 	MinRole Role
 	// Handle runs the command.
 	Handle Handler
+	// Placeholder, if set, returns a message the bot posts before running
+	// a slow handler ("Running 5 checks…"); the reply then replaces it.
+	Placeholder func(req Request) string
 }
 
 // Request is one command invocation, already authorised.

@@ -10,8 +10,9 @@ var commandName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
 // Registry is the set of commands the bot answers, in menu order.
 type Registry struct {
-	list   []Command
-	byName map[string]Command
+	list    []Command
+	byName  map[string]Command
+	actions map[string]Action
 }
 
 // NewRegistry checks and indexes cmds. It rejects names Telegram would not
