@@ -18,6 +18,7 @@ type Config struct {
 	Log      Log      `yaml:"log"`
 	Auth     Auth     `yaml:"auth"`
 	Bot      Bot      `yaml:"bot"`
+	Checks   Checks   `yaml:"checks"`
 }
 
 // Telegram configures the Bot API connection and the chats opsbot serves.
@@ -117,6 +118,14 @@ func Default() *Config {
 			Workers:         defaultWorkers,
 			HandlerTimeout:  defaultHandlerTimeout,
 			ShutdownTimeout: defaultShutdownTimeout,
+		},
+		Checks: Checks{
+			Interval:         defaultCheckInterval,
+			Timeout:          defaultCheckTimeout,
+			Workers:          defaultCheckWorkers,
+			HostInterval:     defaultHostInterval,
+			HistoryRetention: defaultHistoryRetention,
+			DefaultRules:     true,
 		},
 	}
 }

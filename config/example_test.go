@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -19,10 +20,29 @@ const (
 // defaults: loaded with just the required environment, it must equal
 // Default.
 func TestExampleYAMLLoads(t *testing.T) {
-	cfg, err := Load(fakeEnv(baseEnv(map[string]string{"OPSBOT_CONFIG": exampleYAML})))
+	cfg, err := Load(fakeEnv(baseEnv(map[string]string{
+		"OPSBOT_CONFIG":        exampleYAML,
+		"PRIMARY_BOT_TOKEN":    "123:secret-token-value",
+		"PRIMARY_MONGODB_URI":  "mongodb://u:p@db/x",
+		"PRIMARY_POSTGRES_URL": "postgres://u:p@db/x",
+		"RAILWAY_TOKEN":        "railway-secret",
+	})))
 	if err != nil {
 		t.Fatalf("%s does not load:\n%v", exampleYAML, err)
 	}
+	// The example shows one check of every type and a rule; the rest of
+	// the file must show exactly the defaults.
+	var types []string
+	for _, c := range cfg.Checks.List {
+		types = append(types, c.Type())
+	}
+	if got := strings.Join(types, ","); got != "http,http,tcp,telegram,mongodb,postgres,railway" {
+		t.Errorf("example check types: %s", got)
+	}
+	if len(cfg.Checks.Rules) != 1 || cfg.Checks.List[3].Telegram.Token != "123:secret-token-value" {
+		t.Errorf("example rules %+v, telegram %+v", cfg.Checks.Rules, cfg.Checks.List[3].Telegram)
+	}
+	cfg.Checks.List, cfg.Checks.Rules = nil, nil
 	want := validConfig()
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("%s does not show the defaults:\n got %+v\nwant %+v", exampleYAML, cfg, want)
@@ -53,10 +73,10 @@ func TestExampleYAMLHasEveryKey(t *testing.T) {
 // written "[]" so that a list of sections is checked too.
 func structKeys(t reflect.Type, path string) []string {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-		if path != "" {
+		if t.Kind() == reflect.Slice && path != "" {
 			path += "[]"
 		}
+		t = t.Elem()
 	}
 	if t.Kind() != reflect.Struct || isDuration(t) {
 		return nil
@@ -106,7 +126,7 @@ func TestEnvExampleHasEveryVariable(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^#? ?([A-Z][A-Z0-9_]*)=(.*)$`).FindAllStringSubmatch(string(data), -1) {
 		assigned[m[1]] = m[2]
 	}
-	names := []string{envConfigPath}
+	names := append([]string{envConfigPath}, primaryEnv...)
 	for _, f := range envFields(reflect.TypeFor[Config]()) {
 		names = append(names, f.name)
 		if f.secret && assigned[f.name] != "" {

@@ -49,6 +49,10 @@ func Load(getenv func(string) (string, bool)) (*Config, error) {
 		delete(l.failed, path)
 		delete(l.failed, env)
 	}
+	if len(cfg.Checks.List) == 0 && cfg.Checks.PrimaryBaseURL != "" && httpURLProblem(cfg.Checks.PrimaryBaseURL) == "" {
+		cfg.Checks.List = PrimaryChecks(cfg.Checks.PrimaryBaseURL, getenv)
+	}
+	cfg.Checks.resolveSecrets(getenv)
 	cfg.validate(func(path, msg string) {
 		if l.failed[path] {
 			return // already reported as undecodable; its value is not the user's

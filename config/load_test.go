@@ -63,6 +63,7 @@ bot:
 		Log:     Log{Level: "debug", Format: "json"},
 		Auth:    Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},
 		Bot:     Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0},
+		Checks:  Default().Checks,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load =\n%+v\nwant\n%+v", cfg, want)

@@ -35,6 +35,7 @@ func (c *Config) validate(add addFunc) {
 	c.Log.validate("log", add)
 	c.Auth.validate("auth", add)
 	c.Bot.validate("bot", add)
+	c.Checks.validate("checks", add)
 }
 
 func (t *Telegram) validate(path string, add addFunc) {

@@ -140,6 +140,10 @@ func TestValidateProblems(t *testing.T) {
 			`log.format: "" is not a log format`,
 			"bot.workers: must be between 1 and 256, got 0",
 			"bot.handler_timeout: must be between 1s and 10m, got 0s",
+			"checks.interval: must be between 5s and 24h, got 0s",
+			"checks.timeout: must be between 100ms and 5m, got 0s",
+			"checks.workers: must be between 1 and 1024, got 0",
+			"checks.history_retention: must be between 24h and 26280h, got 0s",
 		}},
 	}
 	for _, tt := range tests {
