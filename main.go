@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,8 +31,13 @@ func run(ctx context.Context, getenv func(string) (string, bool), stderr io.Writ
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	log := app.NewLogger(stderr, cfg.Log.Level, cfg.Log.Format, cfg.Telegram.Token, cfg.Storage.URI)
+	log := app.NewLogger(stderr, cfg.Log.Level, cfg.Log.Format, cfg.Secrets()...)
 	if err := app.New(cfg, app.Options{Logger: log}).Run(ctx); err != nil {
+		var bad *config.Error
+		if errors.As(err, &bad) {
+			fmt.Fprintln(stderr, bad)
+			return 2
+		}
 		log.Error("opsbot stopped", "err", err)
 		return 1
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/opsbot/opsbot/bot"
+	"github.com/opsbot/opsbot/checks"
 	"github.com/opsbot/opsbot/commands"
 	"github.com/opsbot/opsbot/config"
 	"github.com/opsbot/opsbot/storage"
@@ -33,16 +34,21 @@ type Options struct {
 	ExtraCommands []commands.Command
 	// ExtraActions are added to the built-in button actions.
 	ExtraActions []commands.Action
+	// Transitions receives the alert rules' transitions (fired, resolved);
+	// nil logs them. The incident engine plugs in here.
+	Transitions checks.TransitionSink
 }
 
 // App is one opsbot process.
 type App struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	clock   clockwork.Clock
-	sleep   func(ctx context.Context, d time.Duration) error
-	extra   []commands.Command
-	actions []commands.Action
+	cfg         *config.Config
+	log         *slog.Logger
+	clock       clockwork.Clock
+	sleep       func(ctx context.Context, d time.Duration) error
+	extra       []commands.Command
+	actions     []commands.Action
+	transitions checks.TransitionSink
+	started     time.Time
 
 	ready    chan struct{}
 	mu       sync.Mutex
@@ -57,7 +63,7 @@ func New(cfg *config.Config, opts Options) *App {
 	if opts.Clock == nil {
 		opts.Clock = clockwork.NewRealClock()
 	}
-	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, actions: opts.ExtraActions, ready: make(chan struct{})}
+	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, actions: opts.ExtraActions, transitions: opts.Transitions, ready: make(chan struct{})}
 }
 
 // Ready is closed once the store is open, the HTTP server listens and the
@@ -80,6 +86,19 @@ func (a *App) Run(ctx context.Context) (err error) {
 			cleanups[i]()
 		}
 	}()
+
+	a.started = a.clock.Now()
+	// Everything that can be wrong with the config is found before
+	// anything is contacted: the checks are built first.
+	set, err := buildChecks(&a.cfg.Checks)
+	if err != nil {
+		return err
+	}
+	cleanups = append(cleanups, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		set.close(ctx)
+	})
 
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -113,12 +132,30 @@ func (a *App) Run(ctx context.Context) (err error) {
 	bgCtx, stopBG := context.WithCancel(ctx)
 	cleanups = append(cleanups, func() { stopBG(); bg.Wait() })
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Audit(), a.log) })
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.History(), a.log) })
 
-	reg, err := a.commands(store)
+	runner, err := a.startChecks(ctx, set, store)
 	if err != nil {
 		return err
 	}
-	b, err := bot.New(bot.Options{
+	cleanups = append(cleanups, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(ctx); err != nil {
+			a.log.Warn("stopping checks", "err", err)
+		}
+	})
+
+	var b *bot.Bot
+	probes := []commands.Probe{
+		{Name: "storage", Check: store.Ping},
+		{Name: "telegram", Check: func(context.Context) error { return b.Ready() }},
+	}
+	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups}, probes)
+	if err != nil {
+		return err
+	}
+	b, err = bot.New(bot.Options{
 		Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL,
 		Access:      bot.Access{Chats: a.chats(), Roles: a.roles()},
 		PollTimeout: a.cfg.Telegram.PollTimeout, Workers: a.cfg.Bot.Workers,
@@ -170,12 +207,21 @@ func (a *App) Run(ctx context.Context) (err error) {
 }
 
 // commands builds the command registry, in the order of Telegram's menu.
-func (a *App) commands(store *storage.Store) (*commands.Registry, error) {
+func (a *App) commands(store *storage.Store, ch commands.Checks, probes []commands.Probe) (*commands.Registry, error) {
 	reg, err := commands.NewRegistry(commands.Start())
 	if err != nil {
 		return nil, err
 	}
-	builtin := []commands.Command{commands.Help(reg), commands.WhoAmI(), commands.Audit(store.Audit())}
+	builtin := []commands.Command{
+		commands.Help(reg),
+		commands.Health(ch),
+		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now}),
+		commands.WhoAmI(),
+		commands.Audit(store.Audit()),
+	}
+	if err := reg.AddAction(commands.HealthRerun(ch)); err != nil {
+		return nil, err
+	}
 	for _, c := range append(builtin, a.extra...) {
 		if err := reg.Add(c); err != nil {
 			return nil, err

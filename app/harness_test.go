@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -149,3 +150,5 @@ func mustContain(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+func asConfigError(err error, target **config.Error) bool { return errors.As(err, target) }

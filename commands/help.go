@@ -42,6 +42,7 @@ func Help(reg *Registry) Command {
 	}
 }
 
+// plural returns "1 check" or "3 checks".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one

@@ -1,0 +1,84 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/opsbot/opsbot/bot/render"
+)
+
+// Probe is one of opsbot's own dependencies, for /status.
+type Probe struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// StatusDeps is what /status reports on.
+type StatusDeps struct {
+	Checks  Checks
+	Probes  []Probe
+	Started time.Time
+	Now     func() time.Time
+}
+
+// Status is /status: opsbot's own health, its uptime, and each check's last
+// result with its age.
+func Status(d StatusDeps) Command {
+	return Command{
+		Name:        "status",
+		Description: "opsbot's own health and each check's last result",
+		Usage:       "/status",
+		MinRole:     RoleViewer,
+		Handle: func(ctx context.Context, req Request) (Reply, error) {
+			if req.Args != "" {
+				return Reply{}, ErrUsage
+			}
+			now := d.Now()
+			h := render.NewHTML().Bold("opsbot status").Line()
+			h.Text("Up " + Age(now.Sub(d.Started)) + " (since " + d.Started.UTC().Format("2006-01-02 15:04") + " UTC)").Line()
+			for _, p := range d.Probes {
+				pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+				err := p.Check(pctx)
+				cancel()
+				if err != nil {
+					h.Text("🔴 " + p.Name + ": not ready").Line()
+				} else {
+					h.Text("✅ " + p.Name + ": ok").Line()
+				}
+			}
+			names := d.Checks.Runner.Names()
+			if len(names) == 0 {
+				h.Line().Italic("No checks are configured.")
+				return Text(h), nil
+			}
+			last := d.Checks.Runner.Last()
+			h.Line().Bold(fmt.Sprintf("Checks (%d)", len(names))).Line()
+			for _, n := range names {
+				r, ok := last[n]
+				if !ok {
+					h.Text("⏳ ").Bold(n).Text(" — no result yet").Line()
+					continue
+				}
+				h.Text(r.Status.Emoji()+" ").Bold(n).Text(" — "+Age(now.Sub(r.ObservedAt))+" ago: "+oneLine(r.Message, 120)).Line()
+			}
+			return Text(h), nil
+		},
+	}
+}
+
+// Age formats a duration for chat: "45s", "12m", "3h 05m", "2d 4h".
+func Age(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+	}
+}
