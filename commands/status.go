@@ -60,7 +60,7 @@ func Status(d StatusDeps) Command {
 					h.Text("⏳ ").Bold(n).Text(" — no result yet").Line()
 					continue
 				}
-				h.Text(r.Status.Emoji()+" ").Bold(n).Text(" — "+Age(now.Sub(r.ObservedAt))+" ago: "+oneLine(r.Message, 120)).Line()
+				h.Text(r.Status.Emoji() + " ").Bold(n).Text(" — " + Age(now.Sub(r.ObservedAt)) + " ago: " + oneLine(r.Message, 120)).Line()
 			}
 			return Text(h), nil
 		},
