@@ -151,7 +151,12 @@ func (a *App) Run(ctx context.Context) (err error) {
 		{Name: "storage", Check: store.Ping},
 		{Name: "telegram", Check: func(context.Context) error { return b.Ready() }},
 	}
-	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups}, probes)
+	var logs commands.LogScanner = noLogs{}
+	if set.logs != nil {
+		set.logs.now = a.clock.Now
+		logs = set.logs
+	}
+	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes)
 	if err != nil {
 		return err
 	}
@@ -173,7 +178,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 	}
 	redact := NewRedactor(a.cfg.Telegram.Token, a.cfg.Storage.URI)
 	srv := &http.Server{
-		Handler: newHTTPHandler(metrics, redact,
+		Handler: newHTTPHandler(metrics, redact, set.routes(),
 			readinessCheck{"storage", store.Ping},
 			readinessCheck{"telegram", func(context.Context) error { return b.Ready() }},
 		),
@@ -207,7 +212,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 }
 
 // commands builds the command registry, in the order of Telegram's menu.
-func (a *App) commands(store *storage.Store, ch commands.Checks, probes []commands.Probe) (*commands.Registry, error) {
+func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe) (*commands.Registry, error) {
 	reg, err := commands.NewRegistry(commands.Start())
 	if err != nil {
 		return nil, err
@@ -216,11 +221,14 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, probes []comman
 		commands.Help(reg),
 		commands.Health(ch),
 		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now}),
+		commands.Logs(logs),
 		commands.WhoAmI(),
 		commands.Audit(store.Audit()),
 	}
-	if err := reg.AddAction(commands.HealthRerun(ch)); err != nil {
-		return nil, err
+	for _, act := range []commands.Action{commands.HealthRerun(ch), commands.LogsButton(logs)} {
+		if err := reg.AddAction(act); err != nil {
+			return nil, err
+		}
 	}
 	for _, c := range append(builtin, a.extra...) {
 		if err := reg.Add(c); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opsbot/opsbot/checks"
+	"github.com/opsbot/opsbot/checks/events"
 	"github.com/opsbot/opsbot/checks/httpcheck"
 	"github.com/opsbot/opsbot/checks/mongocheck"
 	"github.com/opsbot/opsbot/checks/pgcheck"
@@ -24,6 +25,11 @@ type checkSet struct {
 	groups  map[string]string // check name -> group
 	closers []func(context.Context) error
 	http    *http.Transport
+	// events receives the monitored service's signed events, when an
+	// events check is configured; logs is the first logs check's source,
+	// for /logs.
+	events *events.Handler
+	logs   *logScanner
 }
 
 // buildChecks turns the checks section into runnable specs and rules. A
@@ -36,7 +42,7 @@ func buildChecks(cfg *config.Checks) (*checkSet, error) {
 	for i := range cfg.List {
 		c := &cfg.List[i]
 		interval, timeout := c.Effective(cfg)
-		checker, host, closer, err := buildChecker(c, timeout, set.http)
+		checker, host, closer, err := set.buildChecker(c, timeout)
 		if err != nil {
 			problems = append(problems, config.Problem{Path: fmt.Sprintf("checks.list[%d].%s", i, c.Type()), Message: err.Error()})
 			continue
@@ -68,7 +74,8 @@ type closer interface {
 	Close(context.Context) error
 }
 
-func buildChecker(c *config.Check, timeout time.Duration, tr *http.Transport) (checks.Checker, string, func(context.Context) error, error) {
+func (set *checkSet) buildChecker(c *config.Check, timeout time.Duration) (checks.Checker, string, func(context.Context) error, error) {
+	tr := set.http
 	var (
 		ch   checks.Checker
 		host string
@@ -137,6 +144,10 @@ func buildChecker(c *config.Check, timeout time.Duration, tr *http.Transport) (c
 		}
 		ch, err = railway.NewCheck(o)
 		host = "railway"
+	case c.Logs != nil:
+		ch, host, err = set.buildLogs(c.Logs, timeout)
+	case c.Events != nil:
+		ch, err = set.buildEvents(c.Events)
 	default:
 		return nil, "", nil, fmt.Errorf("no check type")
 	}

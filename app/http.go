@@ -19,8 +19,11 @@ type readinessCheck struct {
 
 // newHTTPHandler serves /healthz (the process is alive), /readyz (its
 // dependencies answer; 503 with the reasons otherwise) and /metrics.
-func newHTTPHandler(reg *prometheus.Registry, redact *Redactor, checks ...readinessCheck) http.Handler {
+func newHTTPHandler(reg *prometheus.Registry, redact *Redactor, routes map[string]http.Handler, checks ...readinessCheck) http.Handler {
 	mux := http.NewServeMux()
+	for pattern, h := range routes {
+		mux.Handle(pattern, h)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

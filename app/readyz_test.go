@@ -14,7 +14,7 @@ import (
 
 func TestReadyzSaysWhyItIsNotReadyWithoutSecrets(t *testing.T) {
 	const uri = "mongodb://ops:hunter2@db.internal:27017/opsbot"
-	h := newHTTPHandler(prometheus.NewRegistry(), NewRedactor(uri),
+	h := newHTTPHandler(prometheus.NewRegistry(), NewRedactor(uri), nil,
 		readinessCheck{"storage", func(context.Context) error { return errors.New("ping " + uri + ": connection refused") }},
 		readinessCheck{"telegram", func(context.Context) error { return nil }},
 	)

@@ -144,6 +144,17 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 		return
 	}
 	b.metric.CommandLatency.WithLabelValues(c.Name).Observe(b.clock.Since(start).Seconds())
+	b.sendDocument(ctx, out, reply.Document)
+}
+
+// sendDocument sends a reply's file, if it has one.
+func (b *Bot) sendDocument(ctx context.Context, out outgoing, d *commands.Document) {
+	if d == nil {
+		return
+	}
+	if err := b.send.document(ctx, out, d.Name, d.Data, truncate(d.Caption, 1000)); err != nil {
+		b.log.Error("document not delivered", "chat", out.ChatID, "name", d.Name, "err", err)
+	}
 }
 
 func withHTML(o outgoing, html string) outgoing {
@@ -245,6 +256,8 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		if _, err := b.send.send(ctx, out); err != nil {
 			b.log.Error("message not delivered", "action", name, "err", err)
 			entry.Outcome, entry.Detail = outcomeError, "message not delivered"
+		} else {
+			b.sendDocument(ctx, out, res.Send.Document)
 		}
 	}
 }

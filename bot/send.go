@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -175,4 +176,22 @@ func (s *sender) edit(ctx context.Context, id int, o outgoing) error {
 	rest.ReplyTo = id
 	_, err = s.send(ctx, rest)
 	return err
+}
+
+// document sends a file to o's chat and topic, replying to o.ReplyTo.
+func (s *sender) document(ctx context.Context, o outgoing, name string, data []byte, caption string) error {
+	return s.retry(ctx, "sendDocument", func() error {
+		params := &tgbot.SendDocumentParams{
+			ChatID:          o.ChatID,
+			MessageThreadID: o.ThreadID,
+			Document:        &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
+			Caption:         render.Escape(caption),
+			ParseMode:       models.ParseModeHTML,
+		}
+		if o.ReplyTo != 0 {
+			params.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+		}
+		_, err := s.api.SendDocument(ctx, params)
+		return err
+	})
 }

@@ -54,6 +54,15 @@ type Reply struct {
 	HTML string
 	// Keyboard is an optional inline keyboard, one slice per row.
 	Keyboard [][]render.Button
+	// Document is an optional file sent after the text.
+	Document *Document
+}
+
+// Document is a file to send with a reply.
+type Document struct {
+	Name    string
+	Data    []byte
+	Caption string
 }
 
 // Text returns a Reply holding the given HTML.

@@ -54,6 +54,8 @@ type Check struct {
 	MongoDB  *MongoDBCheck  `yaml:"mongodb"`
 	Postgres *PostgresCheck `yaml:"postgres"`
 	Railway  *RailwayCheck  `yaml:"railway"`
+	Logs     *LogsCheck     `yaml:"logs"`
+	Events   *EventsCheck   `yaml:"events"`
 }
 
 // Type returns the name of the check's type section, or "" when it has
@@ -76,6 +78,7 @@ func (c *Check) types() []typeSection {
 	return []typeSection{
 		{"http", c.HTTP != nil}, {"tcp", c.TCP != nil}, {"telegram", c.Telegram != nil},
 		{"mongodb", c.MongoDB != nil}, {"postgres", c.Postgres != nil}, {"railway", c.Railway != nil},
+		{"logs", c.Logs != nil}, {"events", c.Events != nil},
 	}
 }
 
@@ -162,4 +165,55 @@ type RailwayCheck struct {
 	CPUCritPercent float64       `yaml:"cpu_crit_percent"`
 	MemWarnPercent float64       `yaml:"memory_warn_percent"`
 	MemCritPercent float64       `yaml:"memory_crit_percent"`
+}
+
+// LogsCheck scans a log source for the checklist's pattern classes. The
+// source is exactly one of Command (run without a shell; "{since}" in an
+// argument becomes the window, e.g. 1h), File or URL.
+type LogsCheck struct {
+	Command []string `yaml:"command"`
+	// Env lists variables passed to the command ("NAME" passes opsbot's
+	// value, e.g. RAILWAY_TOKEN); nothing else of opsbot's environment is.
+	Env          []string          `yaml:"env"`
+	File         string            `yaml:"file"`
+	URL          string            `yaml:"url"`
+	HeadersEnv   map[string]string `yaml:"headers_env"`
+	SecretHeader map[string]string `yaml:"-"`
+	Window       time.Duration     `yaml:"window"`
+	// Classes are added to the default pattern classes; one with a default
+	// class's name replaces it.
+	Classes []LogClass `yaml:"classes"`
+	// Thresholds replace the defaults (rate_limit > 50 warns, error rate
+	// > 10% warns) when any are given.
+	Thresholds  []LogThreshold `yaml:"thresholds"`
+	MinRequests int            `yaml:"min_requests"`
+}
+
+// LogClass is a named pattern (a Go regular expression).
+type LogClass struct {
+	Name          string `yaml:"name"`
+	Pattern       string `yaml:"pattern"`
+	CaseSensitive bool   `yaml:"case_sensitive"`
+}
+
+// LogThreshold judges a class count or a metric (error_rate_percent,
+// processing_ms_p95, ...); 0 means no limit.
+type LogThreshold struct {
+	Metric    string  `yaml:"metric"`
+	WarnAbove float64 `yaml:"warn_above"`
+	CritAbove float64 `yaml:"crit_above"`
+}
+
+// EventsCheck receives the monitored service's signed events on
+// POST /webhook/bot-events (on HTTP_ADDR) and judges the recent ones.
+type EventsCheck struct {
+	// SecretEnv names the variable holding the HMAC-SHA256 secret.
+	SecretEnv              string        `yaml:"secret_env"`
+	Secret                 string        `yaml:"-"`
+	Window                 time.Duration `yaml:"window"`
+	FileFailureWarnPercent float64       `yaml:"file_failure_warn_percent"`
+	MinFiles               int           `yaml:"min_files"`
+	SecurityWarnAbove      int           `yaml:"security_warn_above"`
+	// Silence warns when no event has arrived for this long; 0 = never.
+	Silence time.Duration `yaml:"silence"`
 }

@@ -23,12 +23,13 @@ const (
 	EnvRailwayToken        = "RAILWAY_TOKEN"
 	EnvRailwayServiceID    = "RAILWAY_SERVICE_ID"
 	EnvRailwayEnvironment  = "RAILWAY_ENVIRONMENT_ID"
+	EnvPrimaryEventsSecret = "PRIMARY_EVENTS_SECRET"
 	envPrimaryBaseURL      = "PRIMARY_BASE_URL"
 	defaultPrimaryJSONPath = "/health/json"
 )
 
 // primaryEnv lists the variables PrimaryChecks reads, for .env.example.
-var primaryEnv = []string{EnvPrimaryBotToken, EnvPrimaryMongoURI, EnvPrimaryPostgresURL, EnvRailwayToken, EnvRailwayServiceID, EnvRailwayEnvironment}
+var primaryEnv = []string{EnvPrimaryBotToken, EnvPrimaryMongoURI, EnvPrimaryPostgresURL, EnvRailwayToken, EnvRailwayServiceID, EnvRailwayEnvironment, EnvPrimaryEventsSecret}
 
 // PrimaryChecks returns the monitoring checklist's daily checks against
 // the service at base: /health with its plain-text verdict, /health/json
@@ -66,6 +67,9 @@ func PrimaryChecks(base string, getenv func(string) (string, bool)) []Check {
 	if set(EnvPrimaryPostgresURL) {
 		list = append(list, Check{Name: "postgres", Group: "primary", Postgres: &PostgresCheck{URLEnv: EnvPrimaryPostgresURL}})
 	}
+	if set(EnvPrimaryEventsSecret) {
+		list = append(list, Check{Name: "events", Group: "primary", Events: &EventsCheck{SecretEnv: EnvPrimaryEventsSecret}})
+	}
 	if set(EnvRailwayToken) && set(EnvRailwayServiceID) && set(EnvRailwayEnvironment) {
 		sid, _ := getenv(EnvRailwayServiceID)
 		eid, _ := getenv(EnvRailwayEnvironment)
@@ -96,11 +100,12 @@ func (c *Checks) resolveSecrets(getenv func(string) (string, bool)) {
 			ch.Postgres.URL = get(ch.Postgres.URLEnv)
 		case ch.Railway != nil:
 			ch.Railway.Token = get(ch.Railway.TokenEnv)
-		case ch.HTTP != nil && len(ch.HTTP.HeadersEnv) > 0:
-			ch.HTTP.SecretHeader = make(map[string]string, len(ch.HTTP.HeadersEnv))
-			for h, env := range ch.HTTP.HeadersEnv {
-				ch.HTTP.SecretHeader[h] = get(env)
-			}
+		case ch.HTTP != nil:
+			ch.HTTP.SecretHeader = headerSecrets(ch.HTTP.HeadersEnv, get)
+		case ch.Logs != nil:
+			ch.Logs.SecretHeader = headerSecrets(ch.Logs.HeadersEnv, get)
+		case ch.Events != nil:
+			ch.Events.Secret = get(ch.Events.SecretEnv)
 		}
 	}
 }
@@ -122,7 +127,24 @@ func (c *Config) Secrets() []string {
 			for _, v := range ch.HTTP.SecretHeader {
 				out = append(out, v)
 			}
+		case ch.Logs != nil:
+			for _, v := range ch.Logs.SecretHeader {
+				out = append(out, v)
+			}
+		case ch.Events != nil:
+			out = append(out, ch.Events.Secret)
 		}
+	}
+	return out
+}
+
+func headerSecrets(names map[string]string, get func(string) string) map[string]string {
+	if len(names) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(names))
+	for h, env := range names {
+		out[h] = get(env)
 	}
 	return out
 }

@@ -42,6 +42,7 @@ func (c *Checks) validate(path string, add addFunc) {
 		durationRange(add, p+".escalate_after", r.EscalateAfter, 0, 7*24*time.Hour, "")
 	}
 	names := map[string]int{}
+	events := 0
 	for i := range c.List {
 		ch := &c.List[i]
 		p := fmt.Sprintf("%s.list[%d]", path, i)
@@ -73,9 +74,14 @@ func (c *Checks) validate(path string, add addFunc) {
 		}
 		switch len(set) {
 		case 0:
-			add(p, "needs one type section: http, tcp, telegram, mongodb, postgres or railway")
+			add(p, "needs one type section: http, tcp, telegram, mongodb, postgres, railway, logs or events")
 		case 1:
 			ch.validateType(p, add)
+			if ch.Events != nil {
+				if events++; events > 1 {
+					add(p+".events", "only one events check: there is one endpoint, POST /webhook/bot-events")
+				}
+			}
 		default:
 			add(p, fmt.Sprintf("has %s; a check has exactly one type", strings.Join(set, " and ")))
 		}
@@ -142,6 +148,30 @@ func (ch *Check) validateType(p string, add addFunc) {
 		}
 	case ch.Postgres != nil:
 		needEnv(p+".postgres.url_env", ch.Postgres.URLEnv, ch.Postgres.URL)
+	case ch.Logs != nil:
+		l := ch.Logs
+		n := 0
+		for _, set := range []bool{len(l.Command) > 0, l.File != "", l.URL != ""} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			add(p+".logs", "needs exactly one source: command, file or url")
+		}
+		if l.URL != "" {
+			if msg := httpURLProblem(l.URL); msg != "" {
+				add(p+".logs.url", msg)
+			}
+		}
+		for hdr, env := range l.HeadersEnv {
+			needEnv(p+".logs.headers_env."+hdr, env, l.SecretHeader[hdr])
+		}
+		if l.Window != 0 {
+			durationRange(add, p+".logs.window", l.Window, time.Minute, 31*24*time.Hour, "0 means 1h")
+		}
+	case ch.Events != nil:
+		needEnv(p+".events.secret_env", ch.Events.SecretEnv, ch.Events.Secret)
 	case ch.Railway != nil:
 		r := ch.Railway
 		needEnv(p+".railway.token_env", r.TokenEnv, r.Token)

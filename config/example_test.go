@@ -21,11 +21,12 @@ const (
 // Default.
 func TestExampleYAMLLoads(t *testing.T) {
 	cfg, err := Load(fakeEnv(baseEnv(map[string]string{
-		"OPSBOT_CONFIG":        exampleYAML,
-		"PRIMARY_BOT_TOKEN":    "123:secret-token-value",
-		"PRIMARY_MONGODB_URI":  "mongodb://u:p@db/x",
-		"PRIMARY_POSTGRES_URL": "postgres://u:p@db/x",
-		"RAILWAY_TOKEN":        "railway-secret",
+		"OPSBOT_CONFIG":         exampleYAML,
+		"PRIMARY_BOT_TOKEN":     "123:secret-token-value",
+		"PRIMARY_MONGODB_URI":   "mongodb://u:p@db/x",
+		"PRIMARY_POSTGRES_URL":  "postgres://u:p@db/x",
+		"RAILWAY_TOKEN":         "railway-secret",
+		"PRIMARY_EVENTS_SECRET": "events-secret",
 	})))
 	if err != nil {
 		t.Fatalf("%s does not load:\n%v", exampleYAML, err)
@@ -36,7 +37,7 @@ func TestExampleYAMLLoads(t *testing.T) {
 	for _, c := range cfg.Checks.List {
 		types = append(types, c.Type())
 	}
-	if got := strings.Join(types, ","); got != "http,http,tcp,telegram,mongodb,postgres,railway" {
+	if got := strings.Join(types, ","); got != "http,http,tcp,telegram,mongodb,postgres,railway,logs,events" {
 		t.Errorf("example check types: %s", got)
 	}
 	if len(cfg.Checks.Rules) != 1 || cfg.Checks.List[3].Telegram.Token != "123:secret-token-value" {
