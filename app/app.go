@@ -134,7 +134,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Audit(), a.log) })
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.History(), a.log) })
 
-	runner, err := a.startChecks(ctx, set, store)
+	runner, eval, err := a.startChecks(ctx, set, store)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 		set.logs.now = a.clock.Now
 		logs = set.logs
 	}
-	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes)
+	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 }
 
 // commands builds the command registry, in the order of Telegram's menu.
-func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe) (*commands.Registry, error) {
+func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState) (*commands.Registry, error) {
 	reg, err := commands.NewRegistry(commands.Start())
 	if err != nil {
 		return nil, err
@@ -220,7 +220,7 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.L
 	builtin := []commands.Command{
 		commands.Help(reg),
 		commands.Health(ch),
-		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now}),
+		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now, Alerts: alerts}),
 		commands.Logs(logs),
 		commands.WhoAmI(),
 		commands.Audit(store.Audit()),

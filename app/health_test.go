@@ -51,6 +51,7 @@ func TestHealthRunsTheChecksAndReRunsFromItsButton(t *testing.T) {
 		{Name: "lonely", HTTP: &config.HTTPCheck{URL: api.srv.URL + "/health"}},
 	}
 	cfg.Checks.HostInterval = 0 // both targets are on 127.0.0.1
+	cfg.Checks.Rules = []config.Rule{{Name: "db-down", Summary: "db failing", Severity: "critical", Checks: []string{"db"}, When: []string{"status >= crit"}}}
 	var mu sync.Mutex
 	var transitions []checks.Transition
 	sink := checks.TransitionFunc(func(_ context.Context, tr checks.Transition) {
@@ -76,6 +77,16 @@ func TestHealthRunsTheChecksAndReRunsFromItsButton(t *testing.T) {
 		t.Fatalf("a check outside the group ran:\n%s", msg.Text)
 	}
 
+	// The failure fired the rule (it has no hold), and /status shows it.
+	status := command(t, tg, opsChat, alice, "/status")
+	mustContain(t, "/status", status.Text, "✅ storage: ok", "✅ telegram: ok", "🚨 alert <b>db-down</b> on db: firing",
+		"<b>Checks (3)</b>", "<b>db</b> — 0s ago: HTTP 503", "⏳ <b>lonely</b> — no result yet")
+	mu.Lock()
+	if len(transitions) != 1 || transitions[0].Kind != checks.Fired || transitions[0].Check != "db" || transitions[0].Rule.Severity != checks.SeverityCritical {
+		t.Fatalf("transitions %+v", transitions)
+	}
+	mu.Unlock()
+
 	// The database recovers; [Re-run] edits the same message.
 	db.set(200, "HEALTHY")
 	q := tg.PressButton(bob, msg, "health:primary")
@@ -99,9 +110,13 @@ func TestHealthRunsTheChecksAndReRunsFromItsButton(t *testing.T) {
 	final := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ID == reply.ID && m.EditCount == 1 })
 	mustContain(t, "/health nosuch", final.Text, "No check or group called <code>nosuch</code>", "Checks: api, db, lonely", "Groups: primary")
 
-	// /status shows the last results and opsbot's own health.
-	status := command(t, tg, opsChat, alice, "/status")
-	mustContain(t, "/status", status.Text, "✅ storage: ok", "✅ telegram: ok", "<b>Checks (3)</b>", "<b>api</b> —", "<b>db</b> —")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(transitions) != 2 || transitions[1].Kind != checks.Resolved || transitions[1].Check != "db" {
+		t.Fatalf("transitions %+v", transitions)
+	}
+	status = command(t, tg, opsChat, alice, "/status")
+	mustContain(t, "/status after recovery", status.Text, "✅ alerts: none firing or pending")
 }
 
 func TestABadCheckStopsOpsbotBeforeItConnects(t *testing.T) {

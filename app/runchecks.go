@@ -9,7 +9,7 @@ import (
 )
 
 // startChecks loads the rules' held states and starts the runner.
-func (a *App) startChecks(ctx context.Context, set *checkSet, store *storage.Store) (*checks.Runner, error) {
+func (a *App) startChecks(ctx context.Context, set *checkSet, store *storage.Store) (*checks.Runner, *checks.Evaluator, error) {
 	sink := a.transitions
 	if sink == nil {
 		sink = checks.TransitionFunc(func(_ context.Context, t checks.Transition) {
@@ -21,10 +21,10 @@ func (a *App) startChecks(ctx context.Context, set *checkSet, store *storage.Sto
 		Sink: sink, Store: store.RuleStates(), Logger: a.log.With("component", "rules"),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return nil, nil, fmt.Errorf("rules: %w", err)
 	}
 	if err := eval.Load(ctx); err != nil {
-		return nil, fmt.Errorf("rules: loading held states: %w", err)
+		return nil, nil, fmt.Errorf("rules: loading held states: %w", err)
 	}
 	hostInterval := a.cfg.Checks.HostInterval
 	if hostInterval == 0 {
@@ -35,11 +35,11 @@ func (a *App) startChecks(ctx context.Context, set *checkSet, store *storage.Sto
 		HostInterval: hostInterval, Rules: eval, Sink: store.History(),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("checks: %w", err)
+		return nil, nil, fmt.Errorf("checks: %w", err)
 	}
 	if err := runner.Start(ctx); err != nil {
-		return nil, fmt.Errorf("checks: %w", err)
+		return nil, nil, fmt.Errorf("checks: %w", err)
 	}
 	a.log.Info("checks running", "checks", len(set.specs), "rules", len(set.rules))
-	return runner, nil
+	return runner, eval, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/opsbot/opsbot/bot/render"
+	"github.com/opsbot/opsbot/checks"
 )
 
 // Probe is one of opsbot's own dependencies, for /status.
@@ -20,6 +21,9 @@ type StatusDeps struct {
 	Probes  []Probe
 	Started time.Time
 	Now     func() time.Time
+	// Alerts returns the alert rules not at rest: pending, firing or
+	// recovering.
+	Alerts func() []checks.RuleState
 }
 
 // Status is /status: opsbot's own health, its uptime, and each check's last
@@ -45,6 +49,15 @@ func Status(d StatusDeps) Command {
 					h.Text("🔴 " + p.Name + ": not ready").Line()
 				} else {
 					h.Text("✅ " + p.Name + ": ok").Line()
+				}
+			}
+			if d.Alerts != nil {
+				alerts := d.Alerts()
+				if len(alerts) == 0 {
+					h.Text("✅ alerts: none firing or pending").Line()
+				}
+				for _, a := range alerts {
+					h.Text("🚨 alert ").Bold(a.Rule).Text(" on " + a.Check + ": " + string(a.State) + " for " + Age(now.Sub(a.Since))).Line()
 				}
 			}
 			names := d.Checks.Runner.Names()
