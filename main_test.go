@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,4 +109,48 @@ func (w *syncWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.String()
+}
+
+func TestPrimaryBaseURLAloneRunsTheChecklistChecks(t *testing.T) {
+	primary := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/health", "/healthcheck", "/status":
+			_, _ = w.Write([]byte("HEALTHY"))
+		case "/health/json":
+			_, _ = w.Write([]byte(`{"status":"healthy","healthy":true,"components":{"database":{"mongodb":{"status":"connected"}}},` +
+				`"metrics":{"average_response_time_ms":1200,"error_rate_percent":0.3}}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer primary.Close()
+	tg := telegramtest.New(t)
+	group := telegramtest.Chat{ID: -1001234567890, Type: telegramtest.ChatSupergroup, Title: "ops"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncWriter
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, env(map[string]string{
+			"TELEGRAM_BOT_TOKEN": tg.Token(),
+			"TELEGRAM_API_URL":   tg.URL(),
+			"OPS_CHAT_ID":        "-1001234567890",
+			"DATA_DIR":           t.TempDir(),
+			"HTTP_ADDR":          "127.0.0.1:0",
+			"PRIMARY_BASE_URL":   primary.URL,
+		}), &stderr)
+	}()
+	asked := tg.SendText(group, telegramtest.User{ID: 7, FirstName: "Op"}, "/health")
+	reply := tg.WaitMessage(t, group.ID, func(m telegramtest.Message) bool {
+		return m.ReplyTo == asked.ID && strings.Contains(m.Text, "checks ok")
+	})
+	for _, want := range []string{"<b>HEALTHY</b> — 4 of 4 checks ok", "<b>health</b> — HTTP 200", "<b>health-json</b>", "<b>healthcheck</b>", "<b>status-endpoint</b>"} {
+		if !strings.Contains(reply.Text, want) {
+			t.Fatalf("missing %q in:\n%s", want, reply.Text)
+		}
+	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
 }
