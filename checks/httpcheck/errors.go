@@ -13,24 +13,16 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/opsbot/opsbot/checks"
 )
 
-// OptionError is the error New returns for an invalid Options field.
-type OptionError struct {
-	// Field names the field: "URL", "ExpectStatus[1]", "Conditions[0].Expr".
-	Field string
-	Err   error
-}
-
-// Error returns "httpcheck: <field>: <problem>".
-func (e *OptionError) Error() string { return "httpcheck: " + e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *OptionError) Unwrap() error { return e.Err }
+// OptionError is a bad field in Options; see checks.OptionError.
+type OptionError = checks.OptionError
 
 // fieldError builds an OptionError.
 func fieldError(field, format string, args ...any) error {
-	return &OptionError{Field: field, Err: fmt.Errorf(format, args...)}
+	return &OptionError{Type: "httpcheck", Field: field, Err: fmt.Errorf(format, args...)}
 }
 
 // redirectError stops a redirect chain longer than the limit.

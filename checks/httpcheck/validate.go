@@ -115,7 +115,7 @@ func compileConditions(in []JSONCondition) ([]condition, error) {
 	for i, jc := range in {
 		c, err := ParseCondition(jc.Expr)
 		if err != nil {
-			return nil, &OptionError{Field: fmt.Sprintf("Conditions[%d].Expr", i), Err: err}
+			return nil, &OptionError{Type: "httpcheck", Field: fmt.Sprintf("Conditions[%d].Expr", i), Err: err}
 		}
 		sev := jc.Severity
 		switch sev {

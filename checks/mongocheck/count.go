@@ -22,7 +22,7 @@ func (c *Checker) count(ctx context.Context, client *mongo.Client, metrics map[s
 		return checks.StatusWarn, fmt.Sprintf("count of %s %s", spec.Collection, problem(ctx, err))
 	}
 	metrics["count"] = float64(n)
-	msg := fmt.Sprintf("%s: %d in the last %s", spec.Collection, n, formatDuration(spec.Window))
+	msg := fmt.Sprintf("%s: %d in the last %s", spec.Collection, n, checks.FormatDuration(spec.Window))
 	switch {
 	case spec.CritAbove > 0 && n > spec.CritAbove:
 		return checks.StatusCrit, fmt.Sprintf("%s (crit above %d)", msg, spec.CritAbove)

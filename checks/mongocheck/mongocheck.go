@@ -6,7 +6,6 @@ package mongocheck
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -73,7 +72,7 @@ func (c *Checker) run(ctx context.Context) checks.Result {
 		if err := client.Ping(ctx, nil); err != nil {
 			return checks.Fail("MongoDB not reachable: %s", problem(ctx, err))
 		}
-		metrics["connect_ms"] = millis(time.Since(start))
+		metrics["connect_ms"] = checks.Millis(time.Since(start))
 		c.setWarm()
 	}
 	start := time.Now()
@@ -83,13 +82,13 @@ func (c *Checker) run(ctx context.Context) checks.Result {
 		return r
 	}
 	ping := time.Since(start)
-	metrics["ping_ms"] = millis(ping)
-	r := checks.Result{Value: millis(ping), Unit: "ms", Metrics: metrics}
+	metrics["ping_ms"] = checks.Millis(ping)
+	r := checks.Result{Value: checks.Millis(ping), Unit: "ms", Metrics: metrics}
 
-	parts := []string{"ping " + formatMillis(ping)}
+	parts := []string{"ping " + checks.FormatLatency(ping)}
 	if ping > c.o.PingWarnAfter {
 		r.Status = checks.StatusWarn
-		parts[0] += " (warn above " + formatDuration(c.o.PingWarnAfter) + ")"
+		parts[0] += " (warn above " + checks.FormatDuration(c.o.PingWarnAfter) + ")"
 	}
 	if c.o.Count != nil {
 		s, msg := c.count(ctx, client, metrics)
@@ -98,31 +97,4 @@ func (c *Checker) run(ctx context.Context) checks.Result {
 	}
 	r.Message = strings.Join(parts, "; ")
 	return r
-}
-
-func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// formatMillis renders a latency: "0.4ms", "12ms", "1.3s".
-func formatMillis(d time.Duration) string {
-	switch {
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1fms", millis(d))
-	case d < time.Second:
-		return fmt.Sprintf("%.0fms", millis(d))
-	default:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	}
-}
-
-// formatDuration renders a configured duration without zero units: "1h",
-// "1h30m", "500ms".
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsbot/opsbot/checks"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 )
 
@@ -214,19 +215,9 @@ func secretOption(key string) bool {
 	return false
 }
 
-// OptionError is the error New returns for an invalid Options field.
-type OptionError struct {
-	// Field names the field: "URI", "Count.Window".
-	Field string
-	Err   error
-}
-
-// Error returns "mongocheck: <field>: <problem>".
-func (e *OptionError) Error() string { return "mongocheck: " + e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *OptionError) Unwrap() error { return e.Err }
+// OptionError is a bad field in Options; see checks.OptionError.
+type OptionError = checks.OptionError
 
 func fieldError(field, problem string) error {
-	return &OptionError{Field: field, Err: errors.New(problem)}
+	return &OptionError{Type: "mongocheck", Field: field, Err: errors.New(problem)}
 }

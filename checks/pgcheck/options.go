@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/opsbot/opsbot/checks"
 )
 
 // Defaults applied by New to zero Options fields.
@@ -64,19 +65,9 @@ func (o Options) withDefaults() (Options, *pgx.ConnConfig, error) {
 	return o, cfg, nil
 }
 
-// OptionError is the error New returns for an invalid Options field.
-type OptionError struct {
-	// Field names the field: "URL", "WarnAfter".
-	Field string
-	Err   error
-}
-
-// Error returns "pgcheck: <field>: <problem>".
-func (e *OptionError) Error() string { return "pgcheck: " + e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *OptionError) Unwrap() error { return e.Err }
+// OptionError is a bad field in Options; see checks.OptionError.
+type OptionError = checks.OptionError
 
 func fieldError(field, problem string) error {
-	return &OptionError{Field: field, Err: errors.New(problem)}
+	return &OptionError{Type: "pgcheck", Field: field, Err: errors.New(problem)}
 }

@@ -10,7 +10,6 @@ package pgcheck
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -85,45 +84,18 @@ func (c *Checker) run(ctx context.Context) checks.Result {
 
 	total, connect, query := end.Sub(start), connected.Sub(start), end.Sub(connected)
 	r := checks.Result{
-		Value: millis(total),
+		Value: checks.Millis(total),
 		Unit:  "ms",
 		Metrics: map[string]float64{
-			"latency_ms": millis(total),
-			"connect_ms": millis(connect),
-			"query_ms":   millis(query),
+			"latency_ms": checks.Millis(total),
+			"connect_ms": checks.Millis(connect),
+			"query_ms":   checks.Millis(query),
 		},
-		Message: fmt.Sprintf("select 1 in %s (connect %s)", formatMillis(total), formatMillis(connect)),
+		Message: fmt.Sprintf("select 1 in %s (connect %s)", checks.FormatLatency(total), checks.FormatLatency(connect)),
 	}
 	if total > c.o.WarnAfter {
 		r.Status = checks.StatusWarn
-		r.Message = fmt.Sprintf("slow: select 1 in %s (warn above %s; connect %s)", formatMillis(total), formatDuration(c.o.WarnAfter), formatMillis(connect))
+		r.Message = fmt.Sprintf("slow: select 1 in %s (warn above %s; connect %s)", checks.FormatLatency(total), checks.FormatDuration(c.o.WarnAfter), checks.FormatLatency(connect))
 	}
 	return r
-}
-
-func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// formatMillis renders a latency: "0.4ms", "12ms", "1.3s".
-func formatMillis(d time.Duration) string {
-	switch {
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.1fms", millis(d))
-	case d < time.Second:
-		return fmt.Sprintf("%.0fms", millis(d))
-	default:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	}
-}
-
-// formatDuration renders a configured duration without zero units: "1s",
-// "1m", "1m30s".
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

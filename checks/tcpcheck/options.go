@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/opsbot/opsbot/checks"
 )
 
 // DefaultTimeout bounds a connect attempt when Options.Timeout is zero.
@@ -24,21 +26,11 @@ type Options struct {
 	Now func() time.Time
 }
 
-// OptionError is the error New returns for an invalid Options field.
-type OptionError struct {
-	// Field names the field: "Address", "Timeout", "WarnAfter".
-	Field string
-	Err   error
-}
-
-// Error returns "tcpcheck: <field>: <problem>".
-func (e *OptionError) Error() string { return "tcpcheck: " + e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *OptionError) Unwrap() error { return e.Err }
+// OptionError is a bad field in Options; see checks.OptionError.
+type OptionError = checks.OptionError
 
 func fieldError(field, format string, args ...any) error {
-	return &OptionError{Field: field, Err: fmt.Errorf(format, args...)}
+	return &OptionError{Type: "tcpcheck", Field: field, Err: fmt.Errorf(format, args...)}
 }
 
 // withDefaults returns o with defaults filled in and the address's host,

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/opsbot/opsbot/checks"
 )
 
 // Defaults applied by New to zero Options fields.
@@ -123,19 +125,9 @@ func checkHTTPURL(raw string) error {
 	return nil
 }
 
-// OptionError is the error New returns for an invalid Options field.
-type OptionError struct {
-	// Field names the field: "Token", "MaxPendingUpdates".
-	Field string
-	Err   error
-}
-
-// Error returns "tgcheck: <field>: <problem>".
-func (e *OptionError) Error() string { return "tgcheck: " + e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *OptionError) Unwrap() error { return e.Err }
+// OptionError is a bad field in Options; see checks.OptionError.
+type OptionError = checks.OptionError
 
 func fieldError(field, problem string) error {
-	return &OptionError{Field: field, Err: errors.New(problem)}
+	return &OptionError{Type: "tgcheck", Field: field, Err: errors.New(problem)}
 }
