@@ -176,7 +176,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	redact := NewRedactor(a.cfg.Telegram.Token, a.cfg.Storage.URI)
+	redact := NewRedactor(a.cfg.Secrets()...)
 	srv := &http.Server{
 		Handler: newHTTPHandler(metrics, redact, set.routes(),
 			readinessCheck{"storage", store.Ping},
