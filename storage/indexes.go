@@ -23,6 +23,7 @@ type collectionIndexes struct {
 func indexes() []collectionIndexes {
 	return []collectionIndexes{
 		auditIndexes(),
+		outboxIndexes(),
 	}
 }
 

@@ -1,0 +1,136 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/opsbot/opsbot/storage"
+	"github.com/opsbot/opsbot/storage/storagetest"
+)
+
+// twoClients returns two Stores on one database, each with a client of its
+// own, as two replicas would have. On the embedded server the second one
+// connects to the first one's socket with an ordinary pool of many
+// connections, so its commands really run concurrently in FerretDB.
+func twoClients(t *testing.T) (*storage.Store, *storage.Store) {
+	t.Helper()
+	var (
+		first *storage.Store
+		opts  storage.Options
+	)
+	if uri := os.Getenv(storagetest.EnvURI); uri != "" {
+		first = storagetest.Open(t)
+		opts = storage.Options{URI: uri, Database: first.Database().Name()}
+	} else {
+		dir, err := os.MkdirTemp("", "ctr") // short: a socket path has ~100 bytes
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.RemoveAll(dir) })
+		first = storagetest.OpenAt(t, dir)
+		opts = storage.Options{URI: "mongodb://" + url.PathEscape(filepath.Join(dir, "ferretdb.sock"))}
+	}
+	opts.Logger = storagetest.Logger(t)
+	second, err := storage.Open(t.Context(), opts)
+	if err != nil {
+		t.Fatalf("second client: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = second.Close(ctx)
+	})
+	return first, second
+}
+
+func TestCountersStartAtOneAndAreSeparate(t *testing.T) {
+	t.Parallel()
+	c := storagetest.Open(t).Counters()
+	ctx := t.Context()
+	for want := int64(1); want <= 3; want++ {
+		got, err := c.Next(ctx, "incident")
+		if err != nil || got != want {
+			t.Fatalf("Next(incident) = %d, %v; want %d", got, err, want)
+		}
+	}
+	if got, err := c.Next(ctx, "other"); err != nil || got != 1 {
+		t.Fatalf("Next(other) = %d, %v; want 1", got, err)
+	}
+	for _, bad := range []string{"", "a|b"} {
+		if _, err := c.Next(ctx, bad); !errors.Is(err, storage.ErrInvalid) {
+			t.Errorf("Next(%q) error = %v, want ErrInvalid", bad, err)
+		}
+	}
+}
+
+// TestCountersConcurrentClients allocates from two clients at once: every
+// number must be handed out once, and none skipped (no insert fails here).
+func TestCountersConcurrentClients(t *testing.T) {
+	t.Parallel()
+	a, b := twoClients(t)
+	const workers, each = 6, 15
+	var (
+		mu   sync.Mutex
+		got  []int64
+		wg   sync.WaitGroup
+		errs = make(chan error, workers*each)
+	)
+	for w := range workers {
+		c := a.Counters()
+		if w%2 == 1 {
+			c = b.Counters()
+		}
+		wg.Go(func() {
+			for range each {
+				n, err := c.Next(t.Context(), "incident")
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				got = append(got, n)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	for i, n := range got {
+		if n != int64(i+1) {
+			t.Fatalf("numbers have a duplicate or gap at %d: %v", i, got)
+		}
+	}
+	if len(got) != workers*each {
+		t.Fatalf("got %d numbers, want %d", len(got), workers*each)
+	}
+}
+
+// TestCountersLostHint shows the hint is only a hint: with it deleted, the
+// next number still follows the taken ones.
+func TestCountersLostHint(t *testing.T) {
+	t.Parallel()
+	s := storagetest.Open(t)
+	ctx := t.Context()
+	for range 3 {
+		if _, err := s.Counters().Next(ctx, "incident"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Database().Collection(storage.CountersCollection).DeleteMany(ctx, map[string]any{"_id": "incident"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Counters().Next(ctx, "incident"); err != nil || got != 4 {
+		t.Fatalf("Next after losing the hint = %d, %v; want 4", got, err)
+	}
+}
