@@ -182,8 +182,9 @@ type Rule struct {
 	// firing rule resolves; zero resolves on the first good Result.
 	RecoverFor time.Duration
 	// EscalateAfter is how long an incident from this rule may stay
-	// unresolved before it escalates; zero means at once. The checks
-	// package only carries it to the incident engine.
+	// unresolved before it escalates past level 1; zero means the
+	// escalation policy's own time (see incident.Policy.ForRule). The
+	// checks package only carries it to the incident engine.
 	EscalateAfter time.Duration
 	// EscalateNote qualifies EscalateAfter in words, e.g. "or if the
 	// pattern suggests a coordinated attack".
