@@ -155,18 +155,6 @@ func trickle(prefix string) func(net.Conn, <-chan struct{}) {
 	}
 }
 
-// closedAddr returns a local address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 // want fails the test unless r has the status and message.
 func want(t *testing.T, r checks.Result, status checks.Status, msg string) {
 	t.Helper()

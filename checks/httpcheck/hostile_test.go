@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opsbot/opsbot/checks"
+	"github.com/opsbot/opsbot/checks/checkstest"
 )
 
 // The targets in this file misbehave on purpose. Each must give a failing
@@ -150,7 +151,7 @@ func TestRedirectLoop(t *testing.T) {
 }
 
 func TestConnectionFailures(t *testing.T) {
-	closed := closedAddr(t)
+	closed := checkstest.ClosedAddr(t)
 	hangUp := rawServer(t, func(c net.Conn, _ <-chan struct{}) { _ = c.Close() })
 	garbage := rawServer(t, func(c net.Conn, _ <-chan struct{}) {
 		_, _ = io.WriteString(c, "\x00\x01SSH-2.0-OpenSSH\r\n\r\n")
@@ -203,7 +204,7 @@ func TestMessagesHideSecrets(t *testing.T) {
 		_, _ = io.WriteString(w, r.URL.RawQuery+" "+user+":"+pass+" "+r.Header.Get("X-Api-Key"))
 	})
 	for _, tc := range []struct{ name, url, msg string }{
-		{"refused", "http://ops:" + password + "@" + closedAddr(t) + "/health?token=" + token, "connection refused"},
+		{"refused", "http://ops:" + password + "@" + checkstest.ClosedAddr(t) + "/health?token=" + token, "connection refused"},
 		{"echoed", strings.Replace(echo.URL, "http://", "http://ops:"+password+"@", 1) + "/health?token=" + token,
 			`unexpected body: "*** ops:*** ***"`},
 	} {

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/opsbot/opsbot/checks"
+	"github.com/opsbot/opsbot/checks/checkstest"
 	"github.com/opsbot/opsbot/checks/mongocheck"
 )
 
@@ -103,11 +104,11 @@ func TestUnreachable(t *testing.T) {
 	const password = "hunter2-Secret"
 	tests := []struct {
 		name    string
-		addr    func(t *testing.T) string
+		addr    func(t testing.TB) string
 		message string
 	}{
-		{name: "closed port", addr: closedAddr, message: "MongoDB not reachable: connection refused"},
-		{name: "server that never answers", addr: silentAddr, message: "MongoDB not reachable: timed out"},
+		{name: "closed port", addr: checkstest.ClosedAddr, message: "MongoDB not reachable: connection refused"},
+		{name: "server that never answers", addr: checkstest.SilentAddr, message: "MongoDB not reachable: timed out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,7 +140,7 @@ func TestUnreachable(t *testing.T) {
 		}
 	})
 	t.Run("context deadline", func(t *testing.T) {
-		c := newChecker(t, mongocheck.Options{URI: "mongodb://" + silentAddr(t)})
+		c := newChecker(t, mongocheck.Options{URI: "mongodb://" + checkstest.SilentAddr(t)})
 		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 		defer cancel()
 		r := c.Check(ctx)

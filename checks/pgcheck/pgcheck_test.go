@@ -2,16 +2,15 @@ package pgcheck_test
 
 import (
 	"context"
-	"net"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/opsbot/opsbot/checks"
+	"github.com/opsbot/opsbot/checks/checkstest"
 	"github.com/opsbot/opsbot/checks/pgcheck"
 )
 
@@ -102,7 +101,7 @@ func TestFailuresAreCriticalAndQuoteNoSecret(t *testing.T) {
 
 func TestUnreachable(t *testing.T) {
 	t.Run("closed port", func(t *testing.T) {
-		r := check(t, pgcheck.Options{URL: "postgres://opsbot:s3cret@" + closedAddr(t) + "/app"})
+		r := check(t, pgcheck.Options{URL: "postgres://opsbot:s3cret@" + checkstest.ClosedAddr(t) + "/app"})
 		if r.Status != checks.StatusCrit || r.Message != "PostgreSQL not reachable: connection refused" {
 			t.Errorf("got %v %q", r.Status, r.Message)
 		}
@@ -111,7 +110,7 @@ func TestUnreachable(t *testing.T) {
 		}
 	})
 	t.Run("server that never answers", func(t *testing.T) {
-		c, err := pgcheck.New(pgcheck.Options{URL: "postgres://opsbot:s3cret@" + silentAddr(t) + "/app"})
+		c, err := pgcheck.New(pgcheck.Options{URL: "postgres://opsbot:s3cret@" + checkstest.SilentAddr(t) + "/app"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +125,7 @@ func TestUnreachable(t *testing.T) {
 		}
 	})
 	t.Run("Options.Timeout", func(t *testing.T) {
-		r := check(t, pgcheck.Options{URL: "postgres://opsbot:s3cret@" + silentAddr(t) + "/app", Timeout: 200 * time.Millisecond})
+		r := check(t, pgcheck.Options{URL: "postgres://opsbot:s3cret@" + checkstest.SilentAddr(t) + "/app", Timeout: 200 * time.Millisecond})
 		if r.Status != checks.StatusCrit || r.Message != "PostgreSQL not reachable: timed out" {
 			t.Errorf("got %v %q", r.Status, r.Message)
 		}
@@ -159,54 +158,4 @@ func check(t *testing.T, o pgcheck.Options) checks.Result {
 		t.Errorf("ObservedAt %v, Duration %v: want both set", r.ObservedAt, r.Duration)
 	}
 	return r
-}
-
-// closedAddr returns a loopback address where nothing listens.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
-}
-
-// silentAddr returns a loopback address that accepts connections and never
-// answers, like a server that hangs.
-func silentAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		conns []net.Conn
-	)
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	})
-	t.Cleanup(func() {
-		_ = l.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return l.Addr().String()
 }

@@ -2,7 +2,6 @@ package tgcheck_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/opsbot/opsbot/bot/telegramtest"
 	"github.com/opsbot/opsbot/checks"
+	"github.com/opsbot/opsbot/checks/checkstest"
 	"github.com/opsbot/opsbot/checks/tgcheck"
 )
 
@@ -179,7 +179,7 @@ func TestGetMeFailuresAreCritical(t *testing.T) {
 
 func TestUnreachableBotAPI(t *testing.T) {
 	t.Run("closed port", func(t *testing.T) {
-		r := check(t, tgcheck.Options{APIURL: "http://" + closedAddr(t), Token: telegramtest.DefaultToken})
+		r := check(t, tgcheck.Options{APIURL: "http://" + checkstest.ClosedAddr(t), Token: telegramtest.DefaultToken})
 		if r.Status != checks.StatusCrit || r.Message != "Bot API not reachable: connection refused" {
 			t.Errorf("got %v %q", r.Status, r.Message)
 		}
@@ -277,20 +277,6 @@ func setWebhook(t *testing.T, srv *telegramtest.Server, hook string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("setWebhook: %s", resp.Status)
 	}
-}
-
-// closedAddr returns a loopback address where nothing listens.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
 }
 
 func assertNoSecret(t *testing.T, r checks.Result, token string) {
