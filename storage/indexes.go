@@ -24,6 +24,7 @@ func indexes() []collectionIndexes {
 	return []collectionIndexes{
 		auditIndexes(),
 		outboxIndexes(),
+		incidentIndexes(),
 	}
 }
 
