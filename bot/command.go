@@ -32,7 +32,10 @@ func parseCommand(msg *models.Message) (parsedCommand, bool) {
 	if len(msg.Entities) > 0 && end < 0 {
 		return parsedCommand{}, false
 	}
-	if end < 0 || end > len(text) {
+	if end < 0 || end > len(text) || !isASCII(text[:end]) {
+		// No entity, or one that does not cover an ASCII command token
+		// (entity lengths count UTF-16 units; a real command is ASCII):
+		// the command runs to the first space.
 		end = strings.IndexAny(text, " \t\n")
 		if end < 0 {
 			end = len(text)
@@ -54,4 +57,13 @@ func parseCommand(msg *models.Message) (parsedCommand, bool) {
 // bot called username: no mention, or a mention of us (case-insensitive).
 func forUs(mention, username string) bool {
 	return mention == "" || strings.EqualFold(mention, username)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
