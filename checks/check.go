@@ -88,3 +88,16 @@ func (f CheckerFunc) Check(ctx context.Context) Result { return f(ctx) }
 func Fail(format string, args ...any) Result {
 	return Result{Status: StatusCrit, Message: sprintf(format, args...)}
 }
+
+// Timed runs run under timeout and fills in the Result's Duration (measured
+// with the real clock, as latency is) and ObservedAt (from now, the check's
+// injected clock): the frame every check type's Check shares.
+func Timed(ctx context.Context, timeout time.Duration, now func() time.Time, run func(ctx context.Context) Result) Result {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r := run(ctx)
+	r.Duration = time.Since(start)
+	r.ObservedAt = now()
+	return r
+}

@@ -47,13 +47,7 @@ func New(o Options) (checks.Checker, error) {
 // above Count.WarnAbove or a failed count warn; a count above
 // Count.CritAbove is critical.
 func (c *Checker) Check(ctx context.Context) checks.Result {
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
-	defer cancel()
-	r := c.run(ctx)
-	r.Duration = time.Since(start)
-	r.ObservedAt = c.o.Now()
-	return r
+	return checks.Timed(ctx, c.o.Timeout, c.o.Now, c.run)
 }
 
 func (c *Checker) run(ctx context.Context) checks.Result {

@@ -49,13 +49,7 @@ func New(o Options) (checks.Checker, error) {
 // than Options.WarnAfter warns. Value is the whole run's latency in
 // milliseconds; Metrics hold latency_ms, connect_ms and query_ms.
 func (c *Checker) Check(ctx context.Context) checks.Result {
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
-	defer cancel()
-	r := c.run(ctx)
-	r.Duration = time.Since(start)
-	r.ObservedAt = c.o.Now()
-	return r
+	return checks.Timed(ctx, c.o.Timeout, c.o.Now, c.run)
 }
 
 func (c *Checker) run(ctx context.Context) checks.Result {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/opsbot/opsbot/checks"
 )
@@ -44,13 +43,7 @@ func NewCheck(o Options) (checks.Checker, error) {
 // hold cpu_percent, memory_percent, memory_gb, cpu_vcpu, cpu_limit_vcpu,
 // memory_limit_gb and deployment_ok (1 or 0), each when known.
 func (c *Checker) Check(ctx context.Context) checks.Result {
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
-	defer cancel()
-	r := c.run(ctx)
-	r.Duration = time.Since(start)
-	r.ObservedAt = c.o.Now()
-	return r
+	return checks.Timed(ctx, c.o.Timeout, c.o.Now, c.run)
 }
 
 func (c *Checker) run(ctx context.Context) checks.Result {
