@@ -135,7 +135,7 @@ func (c *Config) Secrets() []string {
 			out = append(out, ch.Events.Secret)
 		}
 	}
-	return out
+	return append(out, c.Escalation.secrets()...)
 }
 
 func headerSecrets(names map[string]string, get func(string) string) map[string]string {

@@ -12,13 +12,14 @@ import "time"
 // OPSBOT_CONFIG (optional), overridden by environment variables, on top of
 // the defaults from Default.
 type Config struct {
-	Telegram Telegram `yaml:"telegram"`
-	Storage  Storage  `yaml:"storage"`
-	HTTP     HTTP     `yaml:"http"`
-	Log      Log      `yaml:"log"`
-	Auth     Auth     `yaml:"auth"`
-	Bot      Bot      `yaml:"bot"`
-	Checks   Checks   `yaml:"checks"`
+	Telegram   Telegram   `yaml:"telegram"`
+	Storage    Storage    `yaml:"storage"`
+	HTTP       HTTP       `yaml:"http"`
+	Log        Log        `yaml:"log"`
+	Auth       Auth       `yaml:"auth"`
+	Bot        Bot        `yaml:"bot"`
+	Checks     Checks     `yaml:"checks"`
+	Escalation Escalation `yaml:"escalation"`
 }
 
 // Telegram configures the Bot API connection and the chats opsbot serves.
@@ -127,5 +128,6 @@ func Default() *Config {
 			HistoryRetention: defaultHistoryRetention,
 			DefaultRules:     true,
 		},
+		Escalation: defaultEscalation(),
 	}
 }

@@ -45,6 +45,9 @@ func TestExampleYAMLLoads(t *testing.T) {
 	}
 	cfg.Checks.List, cfg.Checks.Rules = nil, nil
 	want := validConfig()
+	// Load resolves the action type ""; without RAILWAY_SERVICE_ID and
+	// RAILWAY_ENVIRONMENT_ID it is none.
+	want.Escalation.Action.Type = ActionTypeNone
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("%s does not show the defaults:\n got %+v\nwant %+v", exampleYAML, cfg, want)
 	}

@@ -12,6 +12,10 @@ import (
 func (d *nodeDecoder) unknownKey(t reflect.Type, path, key string) {
 	at := joinPath(path, key)
 	if looksSecret(key) {
+		if name := envKeyFor(t, key); name != "" {
+			d.problem(at, "secrets are read from the environment only: put the name of the variable that holds it in %s and remove this key from the file", joinPath(path, name))
+			return
+		}
 		if env := d.secretFor(path, key); env != "" {
 			d.problem(at, "secrets are read from the environment only: set %s and remove this key from the file", env)
 			return
@@ -46,6 +50,24 @@ func looksSecret(key string) bool {
 		}
 	}
 	return false
+}
+
+// envKeyFor returns the key of struct type t that names the environment
+// variable for the secret key ("token" -> "token_env"), or "".
+func envKeyFor(t reflect.Type, key string) string {
+	words := keyWords(key)
+	for _, name := range yamlNames(t) {
+		base, ok := strings.CutSuffix(name, "_env")
+		if !ok {
+			continue
+		}
+		for _, w := range words {
+			if w == base {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // secretFor picks the environment variable a secret-looking key at path

@@ -53,6 +53,7 @@ func Load(getenv func(string) (string, bool)) (*Config, error) {
 		cfg.Checks.List = PrimaryChecks(cfg.Checks.PrimaryBaseURL, getenv)
 	}
 	cfg.Checks.resolveSecrets(getenv)
+	cfg.Escalation.resolve(getenv)
 	cfg.validate(func(path, msg string) {
 		if l.failed[path] {
 			return // already reported as undecodable; its value is not the user's

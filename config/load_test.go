@@ -15,6 +15,7 @@ func TestLoadDefaultsWithoutFile(t *testing.T) {
 	want := Default()
 	want.Telegram.Token = testToken
 	want.Telegram.OpsChatID = -1001234567890
+	want.Escalation.Action.Type = ActionTypeNone // Load resolves "" without Railway credentials
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load =\n%+v\nwant\n%+v", cfg, want)
 	}
@@ -58,13 +59,15 @@ bot:
 	want := &Config{
 		Telegram: Telegram{Token: testToken, APIURL: "http://localhost:8081", OpsChatID: -100111, OpsThreadID: 42,
 			AllowedChats: []int64{-100222, -100333}, PollTimeout: 50 * time.Second},
-		Storage: Storage{Database: "opsbot_test", DataDir: "/var/lib/opsbot", AuditRetention: 90 * 24 * time.Hour},
-		HTTP:    HTTP{Addr: "127.0.0.1:0"},
-		Log:     Log{Level: "debug", Format: "json"},
-		Auth:    Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},
-		Bot:     Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0},
-		Checks:  Default().Checks,
+		Storage:    Storage{Database: "opsbot_test", DataDir: "/var/lib/opsbot", AuditRetention: 90 * 24 * time.Hour},
+		HTTP:       HTTP{Addr: "127.0.0.1:0"},
+		Log:        Log{Level: "debug", Format: "json"},
+		Auth:       Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},
+		Bot:        Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0},
+		Checks:     Default().Checks,
+		Escalation: Default().Escalation,
 	}
+	want.Escalation.Action.Type = ActionTypeNone // Load resolves "" without Railway credentials
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load =\n%+v\nwant\n%+v", cfg, want)
 	}

@@ -36,6 +36,7 @@ func (c *Config) validate(add addFunc) {
 	c.Auth.validate("auth", add)
 	c.Bot.validate("bot", add)
 	c.Checks.validate("checks", add)
+	c.Escalation.validate("escalation", add)
 }
 
 func (t *Telegram) validate(path string, add addFunc) {

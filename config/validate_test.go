@@ -144,6 +144,11 @@ func TestValidateProblems(t *testing.T) {
 			"checks.timeout: must be between 100ms and 5m, got 0s",
 			"checks.workers: must be between 1 and 1024, got 0",
 			"checks.history_retention: must be between 24h and 26280h, got 0s",
+			"escalation.levels: needs 1 to 4 levels, level 1 first, got 0",
+			"escalation.snooze: must be above 0 and at most 168h (7 days), got 0s",
+			"escalation.tick: must be at least 1s, got 0s",
+			"escalation.action.timeout: must be above 0, got 0s",
+			"escalation.outbox_retention: must be at least 24h, got 0s",
 		}},
 	}
 	for _, tt := range tests {

@@ -15,8 +15,8 @@ import (
 // keys that are allowed there.
 //
 // A null value (an empty "key:" or "~") keeps what the field held, so
-// defaults survive; an empty list decodes to nil, so "[]" and an omitted key
-// mean the same.
+// defaults survive; an empty list or mapping decodes to nil, so "[]", "{}"
+// and an omitted key mean the same for a field whose default is empty.
 type nodeDecoder struct {
 	file    string     // the config file, for problems about the whole document
 	add     addFunc    // records a problem at a path
@@ -127,6 +127,10 @@ func (d *nodeDecoder) decodeSlice(n *yaml.Node, v reflect.Value, path, want stri
 func (d *nodeDecoder) decodeMap(n *yaml.Node, v reflect.Value, path, want string) {
 	if n.Kind != yaml.MappingNode {
 		d.badValue(path, "expected a mapping of names to values, got %s", describeNode(n))
+		return
+	}
+	if len(n.Content) == 0 {
+		v.SetZero()
 		return
 	}
 	m := reflect.MakeMap(v.Type())
