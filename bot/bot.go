@@ -220,3 +220,18 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		return err
 	})
 }
+
+// NewOutboxSender returns an OutboxSender that calls Telegram through the
+// Bot's own client, so its calls share the Bot's token, server URL and
+// transport (API error metrics and the readiness /readyz reports). Unset
+// Logger and Clock default to the Bot's; opts.API is replaced.
+func (b *Bot) NewOutboxSender(opts OutboxOptions) (*OutboxSender, error) {
+	opts.API = b.api
+	if opts.Logger == nil {
+		opts.Logger = b.opts.Logger
+	}
+	if opts.Clock == nil {
+		opts.Clock = b.clock
+	}
+	return NewOutboxSender(opts)
+}

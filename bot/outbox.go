@@ -355,8 +355,12 @@ func (s *OutboxSender) call(ctx context.Context, m storage.Message) (int64, erro
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 			ReplyMarkup:        markup,
 		}
-		if m.ReplyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: int(m.ReplyTo), AllowSendingWithoutReply: true}
+		replyTo, err := s.replyTo(ctx, m)
+		if err != nil {
+			return 0, err // a storage error: retried with backoff
+		}
+		if replyTo != 0 {
+			params.ReplyParameters = &models.ReplyParameters{MessageID: int(replyTo), AllowSendingWithoutReply: true}
 		}
 		msg, err := s.api.SendMessage(ctx, params)
 		if err != nil {
@@ -412,11 +416,26 @@ func (s *OutboxSender) target(ctx context.Context, m storage.Message) (chatID, m
 	return 0, 0, fmt.Errorf("%w: card %q was never sent", errNoTarget, m.Card)
 }
 
+// replyTo is the message send m replies to, 0 for none: ReplyTo, else
+// the message of ReplyToCard when that is in m's chat. A card never sent
+// or shown elsewhere is no reason to hold the send back.
+func (s *OutboxSender) replyTo(ctx context.Context, m storage.Message) (int64, error) {
+	if m.ReplyTo != 0 || m.ReplyToCard == "" {
+		return m.ReplyTo, nil
+	}
+	chatID, id, ok, err := s.store.CardMessage(ctx, m.ReplyToCard)
+	if err != nil || !ok || chatID != m.ChatID {
+		return 0, err
+	}
+	return id, nil
+}
+
 // SplitMessage turns m into the outbox messages to enqueue: one per piece
 // of m.HTML at Telegram's 4096-character limit, keyed "<key>", "<key>#2",
-// ..., created a millisecond apart so they keep their order, with the
-// keyboard on the last piece. An edit keeps only its first piece (an edit
-// cannot grow into several messages); the rest would need sends of their own.
+// ..., created a millisecond apart so they keep their order, with the card
+// and the reply on the first piece and the keyboard on the last. An edit
+// keeps only its first piece (an edit cannot grow into several messages);
+// the rest would need sends of their own.
 func SplitMessage(m storage.Message, now time.Time) []storage.Message {
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = now
@@ -438,7 +457,8 @@ func SplitMessage(m storage.Message, now time.Time) []storage.Message {
 		}
 		if i > 0 {
 			part.Key = m.Key + "#" + strconv.Itoa(i+1)
-			part.Card = "" // the first piece is the card
+			// The first piece is the card, and the reply.
+			part.Card, part.ReplyTo, part.ReplyToCard = "", 0, ""
 		}
 		if i < len(pieces)-1 {
 			part.Keyboard = nil

@@ -28,6 +28,7 @@ var (
 type outboxEnv struct {
 	t     *testing.T
 	fake  *telegramtest.Server
+	db    *storage.Store
 	store *storage.Outbox
 	clock *clockwork.FakeClock
 	api   *tgbot.Bot
@@ -45,7 +46,8 @@ func newOutboxEnv(t *testing.T, opts ...telegramtest.Option) *outboxEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &outboxEnv{t: t, fake: fake, store: storagetest.Open(t).Outbox(), clock: clock, api: api, base: clock.Now()}
+	db := storagetest.Open(t)
+	return &outboxEnv{t: t, fake: fake, db: db, store: db.Outbox(), clock: clock, api: api, base: clock.Now()}
 }
 
 // enqueue stores m with a CreatedAt after every earlier one.
@@ -76,6 +78,11 @@ func (e *outboxEnv) start(owner string) (*bot.OutboxSender, func()) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	return s, e.run(s)
+}
+
+// run runs s, which must wait on e.clock, as start does, and returns stop.
+func (e *outboxEnv) run(s *bot.OutboxSender) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -94,7 +101,7 @@ func (e *outboxEnv) start(owner string) (*bot.OutboxSender, func()) {
 	var once sync.Once
 	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
 	e.t.Cleanup(stop)
-	return s, stop
+	return stop
 }
 
 // texts returns the texts in chat, oldest first.

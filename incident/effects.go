@@ -18,6 +18,9 @@ type Page struct {
 	Notify []string `json:"notify" bson:"notify"`
 	// Reason is "opened", "timeout" or "escalated by @x".
 	Reason string `json:"reason" bson:"reason"`
+	// PostsCard is set by the engine when this page is the one that
+	// posts the incident's card (the first page that was not suppressed).
+	PostsCard bool `json:"posts_card,omitempty" bson:"posts_card,omitempty"`
 }
 
 // Key returns "INC-42/page/L2": a level is paged once per incident.
@@ -45,3 +48,48 @@ type UpdateCard struct {
 
 // Key returns "INC-42/card/7", 7 being the incident's Rev.
 func (u UpdateCard) Key() string { return u.ID + "/card/" + strconv.FormatInt(u.Rev, 10) }
+
+// EffectRecord is an Effect as stored with the revision that produced it
+// (Incident.Effects): exactly one field is set. The engine commits the
+// effects with the incident and performs them afterwards, so a crash in
+// between loses none; their keys make performing them again harmless.
+type EffectRecord struct {
+	Page   *Page       `json:"page,omitempty" bson:"page,omitempty"`
+	Action *RunAction  `json:"action,omitempty" bson:"action,omitempty"`
+	Card   *UpdateCard `json:"card,omitempty" bson:"card,omitempty"`
+}
+
+// Records converts effects for storage.
+func Records(effects []Effect) []EffectRecord {
+	if len(effects) == 0 {
+		return nil
+	}
+	out := make([]EffectRecord, 0, len(effects))
+	for _, e := range effects {
+		switch e := e.(type) {
+		case Page:
+			out = append(out, EffectRecord{Page: &e})
+		case RunAction:
+			out = append(out, EffectRecord{Action: &e})
+		case UpdateCard:
+			out = append(out, EffectRecord{Card: &e})
+		}
+	}
+	return out
+}
+
+// Effects converts stored records back; empty records are skipped.
+func Effects(records []EffectRecord) []Effect {
+	out := make([]Effect, 0, len(records))
+	for _, r := range records {
+		switch {
+		case r.Page != nil:
+			out = append(out, *r.Page)
+		case r.Action != nil:
+			out = append(out, *r.Action)
+		case r.Card != nil:
+			out = append(out, *r.Card)
+		}
+	}
+	return out
+}

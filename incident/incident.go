@@ -68,6 +68,17 @@ type Incident struct {
 	// acknowledged).
 	ResumeStatus Status `json:"resume_status,omitempty" bson:"resume_status,omitempty"`
 
+	// Group is the alert storm the incident belongs to ("S-3"), empty
+	// when it pages on its own. A storm's incidents share one card.
+	Group string `json:"group,omitempty" bson:"group,omitempty"`
+	// Card is the outbox card the incident is shown on: its own ID, or
+	// its Group; empty until a page posted one (a suppressed page does
+	// not).
+	Card string `json:"card,omitempty" bson:"card,omitempty"`
+	// Manual is set for an incident a person opened (/escalate <text>);
+	// no check recovers it.
+	Manual bool `json:"manual,omitempty" bson:"manual,omitempty"`
+
 	// ActionRun records that level 1's automated action was handed out.
 	ActionRun bool `json:"action_run" bson:"action_run"`
 	// Reopened counts the reopenings.
@@ -77,6 +88,11 @@ type Incident struct {
 	Rev int64 `json:"rev" bson:"rev"`
 
 	Timeline []TimelineEntry `json:"timeline" bson:"timeline"`
+
+	// Effects are the effects of the change that produced this revision,
+	// stored with it so that they survive a crash before they are
+	// performed (see EffectRecord).
+	Effects []EffectRecord `json:"effects,omitempty" bson:"effects,omitempty"`
 }
 
 // Kind says what a TimelineEntry records.
@@ -95,6 +111,7 @@ const (
 	KindComment      Kind = "comment"
 	KindResolved     Kind = "resolved" // By empty: by recovery
 	KindReopened     Kind = "reopened"
+	KindSuppressed   Kind = "suppressed" // a page not sent; Note says why (maintenance, silence)
 )
 
 // TimelineEntry is one event in an incident's history.

@@ -9,6 +9,7 @@
 // connection, and whatever must be atomic across processes is built on inserts
 // against unique indexes.
 //
-// Repositories ([AuditLog], and later incidents, outbox, leases) are concrete
-// types; their consumers declare the interfaces they need.
+// Repositories ([AuditLog], [Counters], [History], [RuleStates], [Incidents],
+// [Outbox], [Silences], [Once]) are concrete types, each on collections of
+// its own; their consumers declare the interfaces they need.
 package storage

@@ -102,6 +102,10 @@ func incidentIndexes() collectionIndexes {
 			// List, newest first, and Prune, on MongoDB.
 			{Keys: bson.D{{Key: "opened_at", Value: -1}}, Options: options.Index().SetName("opened_at_-1")},
 			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "resolved_at", Value: 1}}, Options: options.Index().SetName("status_1_resolved_at_1")},
+			// ByGroup, on MongoDB.
+			{Keys: bson.D{{Key: "group", Value: 1}}, Options: options.Index().SetName("group_1")},
+			// LastResolved, on MongoDB.
+			{Keys: bson.D{{Key: "fingerprint", Value: 1}, {Key: "seq", Value: -1}}, Options: options.Index().SetName("fingerprint_1_seq_-1")},
 		},
 	}
 }

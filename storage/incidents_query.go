@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -14,15 +15,10 @@ import (
 
 // Due returns the unresolved incidents whose timer (incident.NextTimer) is
 // at or before now, earliest first, at most limit (0: all). Timers live in
-// the incidents themselves, so a restart resumes them; the scan runs over
-// the claims, one per unresolved incident, which bounds it.
+// the incidents themselves, so a restart resumes them.
 func (r *Incidents) Due(ctx context.Context, now time.Time, limit int) ([]incident.Incident, error) {
-	cur, err := r.claims.Find(ctx, bson.D{})
+	open, err := r.unresolved(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("storage: due incidents: %w", err)
-	}
-	var claims []fpClaim
-	if err := cur.All(ctx, &claims); err != nil {
 		return nil, fmt.Errorf("storage: due incidents: %w", err)
 	}
 	type due struct {
@@ -30,30 +26,94 @@ func (r *Incidents) Due(ctx context.Context, now time.Time, limit int) ([]incide
 		inc incident.Incident
 	}
 	var all []due
-	for _, c := range claims {
-		inc, ok, err := r.get(ctx, c.Incident)
-		if err != nil {
-			return nil, fmt.Errorf("storage: due incidents: %w", err)
-		}
-		if !ok || inc.Status == incident.StatusResolved {
-			continue
-		}
+	for _, inc := range open {
 		if at, ok := incident.NextTimer(inc); ok && !at.After(now) {
 			all = append(all, due{at, inc})
 		}
 	}
-	slices.SortStableFunc(all, func(a, b due) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return int(a.inc.Seq - b.inc.Seq)
-	})
+	slices.SortStableFunc(all, func(a, b due) int { return a.at.Compare(b.at) }) // ties stay in Seq order
 	if limit > 0 && len(all) > limit {
 		all = all[:limit]
 	}
 	out := make([]incident.Incident, len(all))
 	for i, d := range all {
 		out[i] = d.inc
+	}
+	return out, nil
+}
+
+// Unresolved returns every unresolved incident at its latest revision, by
+// Seq. The scan runs over the fingerprint claims, one per unresolved
+// incident (plus claims of resolutions not yet released), not over the
+// incidents, which keep every resolved one until Prune; and reading each
+// through its claim rolls it forward, so a reopen or resolution whose
+// cache write was lost is seen as committed.
+func (r *Incidents) Unresolved(ctx context.Context) ([]incident.Incident, error) {
+	out, err := r.unresolved(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unresolved incidents: %w", err)
+	}
+	return out, nil
+}
+
+func (r *Incidents) unresolved(ctx context.Context) ([]incident.Incident, error) {
+	cur, err := r.claims.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	var claims []fpClaim
+	if err := cur.All(ctx, &claims); err != nil {
+		return nil, err
+	}
+	var out []incident.Incident
+	seen := make(map[string]bool, len(claims))
+	for _, c := range claims {
+		if seen[c.Incident] {
+			continue
+		}
+		seen[c.Incident] = true
+		inc, ok, err := r.get(ctx, c.Incident)
+		if err != nil {
+			return nil, err
+		}
+		if ok && inc.Status != incident.StatusResolved {
+			out = append(out, inc)
+		}
+	}
+	slices.SortFunc(out, func(a, b incident.Incident) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
+// ByGroup returns the incidents of storm group (incident.Incident.Group),
+// resolved ones included, at their latest revisions, by Seq; an empty
+// group is ErrInvalid. It selects on the materialised copies (a scan on
+// FerretDB, group_1 on MongoDB) and rolls each forward, dropping one whose
+// latest revision left the group. An incident that joined the group in a
+// revision whose copy was never written (its writer crashed in between) is
+// missed until a read rolls it forward and writes the copy; Due does that
+// for every unresolved incident.
+func (r *Incidents) ByGroup(ctx context.Context, group string) ([]incident.Incident, error) {
+	if group == "" {
+		return nil, fmt.Errorf("%w: incidents of an empty group", ErrInvalid)
+	}
+	cur, err := r.incs.Find(ctx, bson.D{{Key: "group", Value: group}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("storage: incidents of %s: %w", group, err)
+	}
+	var docs []incidentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("storage: incidents of %s: %w", group, err)
+	}
+	out := make([]incident.Incident, 0, len(docs))
+	for _, d := range docs {
+		inc, err := r.forward(ctx, d.Incident)
+		if err != nil {
+			return nil, fmt.Errorf("storage: incidents of %s: %w", group, err)
+		}
+		if inc.Group == group {
+			out = append(out, inc)
+		}
 	}
 	return out, nil
 }

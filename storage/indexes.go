@@ -25,6 +25,8 @@ func indexes() []collectionIndexes {
 		auditIndexes(),
 		outboxIndexes(),
 		incidentIndexes(),
+		silenceIndexes(),
+		onceIndexes(),
 	}
 }
 

@@ -57,8 +57,13 @@ type Message struct {
 	HTML      string      `bson:"html,omitempty"`
 	Keyboard  []byte      `bson:"keyboard,omitempty"` // opaque (the JSON reply markup)
 	ReplyTo   int64       `bson:"reply_to,omitempty"`
-	CreatedAt time.Time   `bson:"created_at"` // default now; orders the outbox
-	NotBefore time.Time   `bson:"not_before"` // retry time; default CreatedAt
+	// ReplyToCard makes a send reply to the message showing that card (an
+	// incident's), looked up when it is sent, since the card may not be
+	// sent yet when the reply is enqueued. A card never sent, or shown in
+	// another chat, gets no reply. ReplyTo wins when both are set.
+	ReplyToCard string    `bson:"reply_to_card,omitempty"`
+	CreatedAt   time.Time `bson:"created_at"` // default now; orders the outbox
+	NotBefore   time.Time `bson:"not_before"` // retry time; default CreatedAt
 
 	// Filled in by the outbox; ignored by Enqueue.
 	State     string `bson:"state"`
@@ -182,6 +187,8 @@ func (m Message) validate() error {
 		return fmt.Errorf("%w: outbox kind %q (want send, edit or delete)", ErrInvalid, m.Kind)
 	case m.ChatID == 0:
 		return fmt.Errorf("%w: outbox message %s has no chat", ErrInvalid, m.Key)
+	case m.ReplyToCard != "" && m.Kind != KindSend:
+		return fmt.Errorf("%w: outbox %s %s replies to a card (only a send can)", ErrInvalid, m.Kind, m.Key)
 	}
 	return nil
 }
