@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -20,6 +21,7 @@ import (
 	"github.com/opsbot/opsbot/checks"
 	"github.com/opsbot/opsbot/commands"
 	"github.com/opsbot/opsbot/config"
+	"github.com/opsbot/opsbot/incident/engine"
 	"github.com/opsbot/opsbot/storage"
 )
 
@@ -34,9 +36,11 @@ type Options struct {
 	ExtraCommands []commands.Command
 	// ExtraActions are added to the built-in button actions.
 	ExtraActions []commands.Action
-	// Transitions receives the alert rules' transitions (fired, resolved);
-	// nil logs them. The incident engine plugs in here.
+	// Transitions receives the alert rules' transitions (fired, resolved)
+	// instead of the incident engine, when set.
 	Transitions checks.TransitionSink
+	// Maintenance holds pages during maintenance windows; nil holds none.
+	Maintenance engine.Suppressor
 }
 
 // App is one opsbot process.
@@ -48,6 +52,7 @@ type App struct {
 	extra       []commands.Command
 	actions     []commands.Action
 	transitions checks.TransitionSink
+	maintenance engine.Suppressor
 	started     time.Time
 
 	ready    chan struct{}
@@ -63,7 +68,7 @@ func New(cfg *config.Config, opts Options) *App {
 	if opts.Clock == nil {
 		opts.Clock = clockwork.NewRealClock()
 	}
-	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, actions: opts.ExtraActions, transitions: opts.Transitions, ready: make(chan struct{})}
+	return &App{cfg: cfg, log: opts.Logger, clock: opts.Clock, sleep: opts.Sleep, extra: opts.ExtraCommands, actions: opts.ExtraActions, transitions: opts.Transitions, maintenance: opts.Maintenance, ready: make(chan struct{})}
 }
 
 // Ready is closed once the store is open, the HTTP server listens and the
@@ -134,7 +139,27 @@ func (a *App) Run(ctx context.Context) (err error) {
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Audit(), a.log) })
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.History(), a.log) })
 
-	runner, eval, err := a.startChecks(ctx, set, store)
+	var sender atomic.Pointer[bot.OutboxSender]
+	eng, err := a.newEngine(store, set.names(), func() {
+		if s := sender.Load(); s != nil {
+			s.Notify()
+		}
+	})
+	if err != nil {
+		return err
+	}
+	bg.Go(func() {
+		pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, incidentPruner{store.Incidents()}, a.log)
+	})
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Escalation.OutboxRetention, store.Outbox(), a.log) })
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Escalation.OutboxRetention, store.Once(), a.log) })
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, 24*time.Hour, store.Silences(), a.log) })
+
+	var sink checks.TransitionSink = eng
+	if a.transitions != nil {
+		sink = a.transitions
+	}
+	runner, eval, err := a.startChecks(ctx, set, store, sink)
 	if err != nil {
 		return err
 	}
@@ -156,7 +181,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 		set.logs.now = a.clock.Now
 		logs = set.logs
 	}
-	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States)
+	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States, eng)
 	if err != nil {
 		return err
 	}
@@ -171,6 +196,14 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+
+	out, err := b.NewOutboxSender(bot.OutboxOptions{Store: store.Outbox(), Clock: a.clock, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	sender.Store(out)
+	bg.Go(func() { _ = out.Run(bgCtx) })
+	bg.Go(func() { _ = eng.Run(bgCtx) })
 
 	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {
@@ -212,7 +245,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 }
 
 // commands builds the command registry, in the order of Telegram's menu.
-func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState) (*commands.Registry, error) {
+func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState, desk commands.IncidentDesk) (*commands.Registry, error) {
 	reg, err := commands.NewRegistry(commands.Start())
 	if err != nil {
 		return nil, err
@@ -222,10 +255,11 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.L
 		commands.Health(ch),
 		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now, Alerts: alerts}),
 		commands.Logs(logs),
-		commands.WhoAmI(),
-		commands.Audit(store.Audit()),
 	}
-	for _, act := range []commands.Action{commands.HealthRerun(ch), commands.LogsButton(logs)} {
+	incCmds, incActs := incidentCommands(desk, a.clock.Now)
+	builtin = append(builtin, incCmds...)
+	builtin = append(builtin, commands.WhoAmI(), commands.Audit(store.Audit()))
+	for _, act := range append([]commands.Action{commands.HealthRerun(ch), commands.LogsButton(logs)}, incActs...) {
 		if err := reg.AddAction(act); err != nil {
 			return nil, err
 		}

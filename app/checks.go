@@ -202,3 +202,12 @@ func buildRules(cfg *config.Checks) ([]checks.Rule, []config.Problem) {
 	}
 	return rules, problems
 }
+
+// names returns the configured checks' names.
+func (s *checkSet) names() []string {
+	out := make([]string, len(s.specs))
+	for i, sp := range s.specs {
+		out[i] = sp.Name
+	}
+	return out
+}

@@ -2,13 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 )
 
-// pruneEvery is how often old audit entries are deleted.
+// pruneEvery is how often old entries are deleted.
 const pruneEvery = 6 * time.Hour
 
 // pruner deletes entries older than a time. FerretDB has no TTL indexes, so
@@ -26,9 +27,9 @@ func pruneLoop(ctx context.Context, clock clockwork.Clock, keep time.Duration, p
 		n, err := p.Prune(ctx, clock.Now().Add(-keep))
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Warn("pruning the audit log failed", "err", err)
+			log.Warn("pruning failed", "what", fmt.Sprintf("%T", p), "err", err)
 		case n > 0:
-			log.Info("pruned the audit log", "deleted", n, "older_than", keep)
+			log.Info("pruned", "what", fmt.Sprintf("%T", p), "deleted", n, "older_than", keep)
 		}
 		select {
 		case <-ctx.Done():

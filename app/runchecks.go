@@ -9,14 +9,7 @@ import (
 )
 
 // startChecks loads the rules' held states and starts the runner.
-func (a *App) startChecks(ctx context.Context, set *checkSet, store *storage.Store) (*checks.Runner, *checks.Evaluator, error) {
-	sink := a.transitions
-	if sink == nil {
-		sink = checks.TransitionFunc(func(_ context.Context, t checks.Transition) {
-			a.log.Warn("alert "+string(t.Kind), "rule", t.Rule.Name, "severity", t.Rule.Severity, "check", t.Check,
-				"since", t.Since, "result", t.Last.Message)
-		})
-	}
+func (a *App) startChecks(ctx context.Context, set *checkSet, store *storage.Store, sink checks.TransitionSink) (*checks.Runner, *checks.Evaluator, error) {
 	eval, err := checks.NewEvaluator(set.rules, checks.EvaluatorOptions{
 		Sink: sink, Store: store.RuleStates(), Logger: a.log.With("component", "rules"),
 	})

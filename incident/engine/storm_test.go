@@ -1,0 +1,155 @@
+package engine_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/opsbot/opsbot/incident"
+)
+
+// 50 checks failing within seconds (the database is down) page as one
+// alert storm: the two that came first have their own cards, then one
+// storm card lists them all; escalations page the storm once per level.
+func TestStormOf50IsOneGroupedPage(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	eng := e.engine()
+	e.run(eng)
+
+	var wg sync.WaitGroup
+	for i := range 50 {
+		if i%10 == 0 {
+			e.clock.Advance(time.Second)
+		}
+		tr := e.fired(fmt.Sprintf("check-%02d", i))
+		wg.Go(func() { eng.Transition(t.Context(), tr) })
+		if i < 3 {
+			wg.Wait() // the first three in order: the storm starts at the third
+		}
+	}
+	wg.Wait()
+	if err := eng.SyncStorms(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	keys := e.keys()
+	var sends []string
+	for _, k := range keys {
+		if m := e.message(k); m.Kind == "send" {
+			sends = append(sends, k)
+		}
+	}
+	if want := []string{"INC-1/card", "INC-2/card", "S-1/card"}; !slices.Equal(sends, want) {
+		t.Fatalf("messages posted for 50 failures = %v, want %v", sends, want)
+	}
+	members, err := eng.Storm(t.Context(), "S-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 50 {
+		t.Errorf("storm S-1 has %d incidents, want all 50", len(members))
+	}
+	// The storm card's newest edit lists every incident.
+	var last string
+	for _, k := range keys {
+		if strings.HasPrefix(k, "S-1/edit/") {
+			last = e.message(k).HTML
+		}
+	}
+	if !strings.Contains(last, "50") {
+		t.Errorf("storm card = %q, want it to count 50 incidents", last)
+	}
+
+	e.advance(15 * time.Minute)
+	pages := withPrefix(e.keys(), "S-1/page/")
+	if !slices.Equal(pages, []string{"S-1/page/L2"}) {
+		t.Errorf("storm pages at 15m = %v, want one L2 page for all 50", pages)
+	}
+	if got := withPrefix(e.keys(), "INC-"); slices.ContainsFunc(got, func(k string) bool { return strings.Contains(k, "/page/") }) {
+		t.Errorf("incident pages %v, want none: storm members page through the storm", got)
+	}
+
+	// One press acknowledges the whole storm.
+	res, err := eng.Act(t.Context(), incident.Act{Op: incident.OpAcknowledge, Target: "S-1", By: "@alice"})
+	if err != nil || len(res.Changed) != 50 {
+		t.Fatalf("ack S-1: %d changed, %v; want 50", len(res.Changed), err)
+	}
+}
+
+// Two people pressing Acknowledge at once: one acknowledges, the other
+// is told who did.
+func TestConcurrentAcknowledgeOneOutcome(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	eng := e.engine()
+	eng.Transition(t.Context(), e.fired("health"))
+
+	var wg sync.WaitGroup
+	results := make([]incident.ActResult, 2)
+	errs := make([]error, 2)
+	for i, who := range []string{"@alice", "@bob"} {
+		wg.Go(func() {
+			results[i], errs[i] = eng.Act(t.Context(), incident.Act{Op: incident.OpAcknowledge, Target: "INC-1", By: who})
+		})
+	}
+	wg.Wait()
+	changed, refused := 0, 0
+	for i := range results {
+		if errs[i] != nil {
+			t.Fatalf("ack %d: %v", i, errs[i])
+		}
+		changed += len(results[i].Changed)
+		for _, r := range results[i].Refused {
+			refused++
+			if !errors.Is(r, incident.ErrAcknowledged) || !strings.Contains(r.Error(), "already acknowledged") {
+				t.Errorf("refusal = %v, want already acknowledged by the other", r)
+			}
+		}
+	}
+	if changed != 1 || refused != 1 {
+		t.Fatalf("changed %d refused %d, want one of each", changed, refused)
+	}
+	inc := e.incident("INC-1")
+	acks := 0
+	for _, en := range inc.Timeline {
+		if en.Kind == incident.KindAcknowledged {
+			acks++
+		}
+	}
+	if acks != 1 {
+		t.Errorf("timeline has %d acknowledgements, want 1", acks)
+	}
+}
+
+// A silenced check's incident opens and is recorded, but pages nobody;
+// a page that comes after the silence ended is sent and posts the card.
+func TestSilencedPageIsRecordedNotSent(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	eng := e.engine()
+	e.run(eng)
+	if err := eng.Silence(t.Context(), incident.Silence{Check: "health", Until: t0.Add(10 * time.Minute), By: "@alice", At: t0, Reason: "deploy"}); err != nil {
+		t.Fatal(err)
+	}
+	eng.Transition(t.Context(), e.fired("health"))
+	inc := e.incident("INC-1")
+	if got := e.keys(); len(got) != 0 {
+		t.Fatalf("outbox = %v, want nothing sent for a silenced check", got)
+	}
+	if i := slices.IndexFunc(inc.Timeline, func(en incident.TimelineEntry) bool { return en.Kind == incident.KindSuppressed }); i < 0 ||
+		!strings.Contains(inc.Timeline[i].Note, "silenced by @alice") {
+		t.Fatalf("timeline = %+v, want the held page recorded", inc.Timeline)
+	}
+	e.advance(15 * time.Minute) // silence over; L2 is due
+	if got := e.keys(); !slices.Equal(got, []string{"INC-1/card", "INC-1/page/L2"}) {
+		t.Errorf("outbox after the silence = %v, want the card posted by the L2 page", got)
+	}
+	if card := e.message("INC-1/card"); !strings.Contains(card.HTML, "INC-1") {
+		t.Errorf("card = %q", card.HTML)
+	}
+}
