@@ -1,0 +1,134 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opsbot/opsbot/app"
+	"github.com/opsbot/opsbot/bot/telegramtest"
+	"github.com/opsbot/opsbot/config"
+)
+
+// incidentConfig monitors one failing target with a rule that fires on
+// the first failure, and names people for levels 2 and 3.
+func incidentConfig(t *testing.T, tg *telegramtest.Server, db *target) *config.Config {
+	t.Helper()
+	cfg := testConfig(t, tg, t.TempDir())
+	cfg.Checks.List = []config.Check{{Name: "db", Interval: 5 * time.Second, Timeout: 2 * time.Second, HTTP: &config.HTTPCheck{URL: db.srv.URL + "/health", Verdict: true}}}
+	cfg.Checks.Rules = []config.Rule{{Name: "db-down", Summary: "db failing", Severity: "critical", Checks: []string{"db"}, When: []string{"status >= crit"}}}
+	cfg.Escalation.Levels[1].Notify = []string{"@lead_person"}
+	cfg.Escalation.Levels[2].Notify = []string{"@architect", "1002"}
+	cfg.Auth.Admins = []int64{alice.ID}
+	cfg.Auth.Operators = []int64{bob.ID}
+	cfg.Auth.Viewers = []int64{mallory.ID}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// card waits for the bot's card of id whose text contains want.
+func card(t *testing.T, tg *telegramtest.Server, id, want string) telegramtest.Message {
+	t.Helper()
+	return tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool {
+		return m.From.ID == tg.BotUser().ID && strings.Contains(m.Text, id) && strings.Contains(m.Text, want)
+	})
+}
+
+func answered(t *testing.T, tg *telegramtest.Server, q string) (string, bool) {
+	t.Helper()
+	var text string
+	var alert bool
+	tg.WaitFor(t, "answerCallbackQuery "+q, func() bool {
+		var ok bool
+		text, alert, ok = tg.Answered(q)
+		return ok
+	})
+	return text, alert
+}
+
+func TestAFailurePagesACardAndItsButtonsWork(t *testing.T) {
+	tg := telegramtest.New(t)
+	tg.AddChat(opsChat)
+	db := newTarget(t, 503, "UNHEALTHY - Critical functionality impaired")
+	start(t, incidentConfig(t, tg, db), app.Options{})
+
+	first := card(t, tg, "INC-1", "db")
+	if _, ok := first.Button("inc:a:INC-1"); !ok {
+		t.Fatalf("card without [Acknowledge]: %+v", first.ReplyMarkup)
+	}
+	for _, data := range []string{"inc:e:INC-1", "inc:r:INC-1", "inc:s:INC-1"} {
+		if _, ok := first.Button(data); !ok {
+			t.Errorf("card without button %s: %+v", data, first.ReplyMarkup)
+		}
+	}
+
+	// A viewer cannot act: a show_alert refusal, and the card stays.
+	q := tg.PressButton(mallory, first, "inc:a:INC-1")
+	if text, alert := answered(t, tg, q); !alert || text == "" {
+		t.Errorf("viewer's press answered %q alert=%v, want a show_alert refusal", text, alert)
+	}
+
+	// An operator escalates: the card shows L2 and a new message, a reply
+	// to the card, rings level 2.
+	q = tg.PressButton(bob, first, "inc:e:INC-1")
+	if text, _ := answered(t, tg, q); !strings.Contains(text, "INC-1") {
+		t.Errorf("escalate toast %q", text)
+	}
+	page := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ReplyTo == first.ID })
+	mustContain(t, "L2 page", page.Text, "@lead_person", "INC-1")
+	tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ID == first.ID && strings.Contains(m.Text, "L2") })
+
+	// Snooze, then acknowledge: the card is edited in place each time.
+	q = tg.PressButton(alice, first, "inc:s:INC-1")
+	answered(t, tg, q)
+	snoozed := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool {
+		return m.ID == first.ID && strings.Contains(strings.ToLower(m.Text), "snoozed")
+	})
+	q = tg.PressButton(alice, snoozed, "inc:a:INC-1")
+	answered(t, tg, q)
+	acked := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool {
+		return m.ID == first.ID && strings.Contains(m.Text, "@alice")
+	})
+	if _, ok := acked.Button("inc:a:INC-1"); ok {
+		t.Errorf("an acknowledged card still offers [Acknowledge]: %+v", acked.ReplyMarkup)
+	}
+
+	// Two people resolve at once: one outcome, both told.
+	qs := []string{tg.PressButton(alice, acked, "inc:r:INC-1"), tg.PressButton(bob, acked, "inc:r:INC-1")}
+	var toasts []string
+	for _, q := range qs {
+		text, _ := answered(t, tg, q)
+		toasts = append(toasts, text)
+	}
+	joined := strings.Join(toasts, " | ")
+	if strings.Count(joined, "already resolved") != 1 {
+		t.Errorf("toasts %q, want one resolution and one 'already resolved'", joined)
+	}
+	done := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool {
+		return m.ID == first.ID && len(m.ReplyMarkup) == 0
+	})
+	mustContain(t, "resolved card", strings.ToLower(done.Text), "resolved")
+
+	// The commands agree.
+	list := command(t, tg, opsChat, alice, "/incidents")
+	mustContain(t, "/incidents", list.Text, "No open incidents")
+	show := command(t, tg, opsChat, mallory, "/incident INC-1")
+	mustContain(t, "/incident", show.Text, "INC-1", "@bob", "@alice")
+	unknown := command(t, tg, opsChat, alice, "/ack INC-99")
+	mustContain(t, "/ack unknown", unknown.Text, "No incident INC-99")
+	usage := command(t, tg, opsChat, alice, "/ack")
+	mustContain(t, "/ack usage", usage.Text, "/ack")
+
+	// Exactly one card and one page were posted.
+	var posted int
+	for _, m := range tg.Messages(opsChat.ID) {
+		if m.From.ID == tg.BotUser().ID && m.ReplyTo == 0 && strings.Contains(m.Text, "INC-1") {
+			posted++
+		}
+	}
+	if posted != 1 {
+		t.Errorf("%d cards posted for INC-1, want 1", posted)
+	}
+}
