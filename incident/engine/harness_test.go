@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -39,7 +40,7 @@ func (q outbox) Enqueue(ctx context.Context, m storage.Message) error {
 }
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	store   *storage.Store
 	clock   *clockwork.FakeClock
 	actions atomic.Int32
@@ -47,7 +48,7 @@ type env struct {
 	storm   incident.StormPolicy
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	p := incident.DefaultPolicy()
 	p.Levels[1].Notify = []string{"@tech_lead"}
@@ -60,8 +61,15 @@ func newEnv(t *testing.T) *env {
 // engine returns a new Engine (a new process) on the env's store.
 func (e *env) engine() *engine.Engine {
 	e.t.Helper()
+	return e.engineWith(outbox{e.store.Outbox()})
+}
+
+func (e *env) logger() *slog.Logger { return storagetest.Logger(e.t) }
+
+func (e *env) engineWith(out engine.Outbox) *engine.Engine {
+	e.t.Helper()
 	eng, err := engine.New(engine.Options{
-		Store: e.store.Incidents(), Outbox: outbox{e.store.Outbox()}, Counter: e.store.Counters(),
+		Store: e.store.Incidents(), Outbox: out, Counter: e.store.Counters(),
 		Once: e.store.Once(), Silences: e.store.Silences(), Renderer: commands.Cards{Snooze: time.Hour},
 		Actions: actions.Func(func(context.Context, incident.Incident, string) (string, error) {
 			e.actions.Add(1)
