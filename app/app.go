@@ -253,7 +253,7 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.L
 	builtin := []commands.Command{
 		commands.Help(reg),
 		commands.Health(ch),
-		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now, Alerts: alerts}),
+		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now, Alerts: alerts, Incidents: desk}),
 		commands.Logs(logs),
 	}
 	incCmds, incActs := incidentCommands(desk, a.clock.Now)

@@ -17,6 +17,7 @@ func incidentConfig(t *testing.T, tg *telegramtest.Server, db *target) *config.C
 	cfg := testConfig(t, tg, t.TempDir())
 	cfg.Checks.List = []config.Check{{Name: "db", Interval: 5 * time.Second, Timeout: 2 * time.Second, HTTP: &config.HTTPCheck{URL: db.srv.URL + "/health", Verdict: true}}}
 	cfg.Checks.Rules = []config.Rule{{Name: "db-down", Summary: "db failing", Severity: "critical", Checks: []string{"db"}, When: []string{"status >= crit"}}}
+	cfg.Telegram.OpsThreadID = 77 // the ops group's incidents topic
 	cfg.Escalation.Levels[1].Notify = []string{"@lead_person"}
 	cfg.Escalation.Levels[2].Notify = []string{"@architect", "1002"}
 	cfg.Auth.Admins = []int64{alice.ID}
@@ -55,6 +56,9 @@ func TestAFailurePagesACardAndItsButtonsWork(t *testing.T) {
 	start(t, incidentConfig(t, tg, db), app.Options{})
 
 	first := card(t, tg, "INC-1", "db")
+	if first.ThreadID != 77 {
+		t.Errorf("card posted in thread %d, want the configured topic 77", first.ThreadID)
+	}
 	if _, ok := first.Button("inc:a:INC-1"); !ok {
 		t.Fatalf("card without [Acknowledge]: %+v", first.ReplyMarkup)
 	}
@@ -63,6 +67,9 @@ func TestAFailurePagesACardAndItsButtonsWork(t *testing.T) {
 			t.Errorf("card without button %s: %+v", data, first.ReplyMarkup)
 		}
 	}
+
+	status := command(t, tg, opsChat, mallory, "/status")
+	mustContain(t, "/status", status.Text, "incidents: 1 open, 1 not acknowledged; oldest <b>INC-1</b>")
 
 	// A viewer cannot act: a show_alert refusal, and the card stays.
 	q := tg.PressButton(mallory, first, "inc:a:INC-1")
@@ -78,6 +85,9 @@ func TestAFailurePagesACardAndItsButtonsWork(t *testing.T) {
 	}
 	page := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ReplyTo == first.ID })
 	mustContain(t, "L2 page", page.Text, "@lead_person", "INC-1")
+	if page.ThreadID != 77 {
+		t.Errorf("page posted in thread %d, want 77", page.ThreadID)
+	}
 	tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ID == first.ID && strings.Contains(m.Text, "L2") })
 
 	// Snooze, then acknowledge: the card is edited in place each time.
@@ -114,6 +124,8 @@ func TestAFailurePagesACardAndItsButtonsWork(t *testing.T) {
 	// The commands agree.
 	list := command(t, tg, opsChat, alice, "/incidents")
 	mustContain(t, "/incidents", list.Text, "No open incidents")
+	status = command(t, tg, opsChat, mallory, "/status")
+	mustContain(t, "/status after", status.Text, "✅ incidents: none open")
 	show := command(t, tg, opsChat, mallory, "/incident INC-1")
 	mustContain(t, "/incident", show.Text, "INC-1", "@bob", "@alice")
 	unknown := command(t, tg, opsChat, alice, "/ack INC-99")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/opsbot/opsbot/bot/render"
 	"github.com/opsbot/opsbot/checks"
+	"github.com/opsbot/opsbot/incident"
 )
 
 // Probe is one of opsbot's own dependencies, for /status.
@@ -24,6 +25,8 @@ type StatusDeps struct {
 	// Alerts returns the alert rules not at rest: pending, firing or
 	// recovering.
 	Alerts func() []checks.RuleState
+	// Incidents lists the incidents; nil leaves them out.
+	Incidents IncidentDesk
 }
 
 // Status is /status: opsbot's own health, its uptime, and each check's last
@@ -60,6 +63,9 @@ func Status(d StatusDeps) Command {
 					h.Text("🚨 alert ").Bold(a.Rule).Text(" on " + a.Check + ": " + string(a.State) + " for " + Age(now.Sub(a.Since))).Line()
 				}
 			}
+			if d.Incidents != nil {
+				statusIncidents(ctx, h, d.Incidents, now)
+			}
 			names := d.Checks.Runner.Names()
 			if len(names) == 0 {
 				h.Line().Italic("No checks are configured.")
@@ -94,4 +100,30 @@ func Age(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
 	}
+}
+
+// statusIncidents is /status's incidents line: how many are open, how
+// many of those nobody has acknowledged, and the oldest of them.
+func statusIncidents(ctx context.Context, h *render.HTML, desk IncidentDesk, now time.Time) {
+	open, err := desk.Incidents(ctx, "open", now)
+	if err != nil {
+		h.Text("❌ incidents: cannot read them").Line()
+		return
+	}
+	if len(open) == 0 {
+		h.Text("✅ incidents: none open").Line()
+		return
+	}
+	unacked := 0
+	oldest := open[0]
+	for _, inc := range open {
+		if inc.Status != incident.StatusAcknowledged {
+			unacked++
+		}
+		if inc.OpenedAt.Before(oldest.OpenedAt) {
+			oldest = inc
+		}
+	}
+	h.Text(fmt.Sprintf("🚨 incidents: %d open, %d not acknowledged; oldest ", len(open), unacked)).Bold(oldest.ID).
+		Text(" for " + incident.FormatDuration(incident.Age(oldest, now)) + " (/incidents)").Line()
 }

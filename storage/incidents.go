@@ -80,6 +80,7 @@ type Incidents struct {
 	incs   *mongo.Collection
 	claims *mongo.Collection
 	revs   *mongo.Collection
+	last   *mongo.Collection
 	ctrs   *Counters
 	now    func() time.Time
 }
@@ -90,6 +91,7 @@ func (s *Store) Incidents() *Incidents {
 		incs:   s.db.Collection(IncidentsCollection),
 		claims: s.db.Collection(OpenFingerprintsCollection),
 		revs:   s.db.Collection(IncidentRevsCollection),
+		last:   s.db.Collection(FingerprintLastCollection),
 		ctrs:   s.Counters(),
 		now:    time.Now,
 	}
@@ -104,8 +106,6 @@ func incidentIndexes() collectionIndexes {
 			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "resolved_at", Value: 1}}, Options: options.Index().SetName("status_1_resolved_at_1")},
 			// ByGroup, on MongoDB.
 			{Keys: bson.D{{Key: "group", Value: 1}}, Options: options.Index().SetName("group_1")},
-			// LastResolved, on MongoDB.
-			{Keys: bson.D{{Key: "fingerprint", Value: 1}, {Key: "seq", Value: -1}}, Options: options.Index().SetName("fingerprint_1_seq_-1")},
 		},
 	}
 }
@@ -237,6 +237,7 @@ func (r *Incidents) complete(ctx context.Context, c fpClaim, build func(int64) (
 	if err != nil {
 		return incident.Incident{}, false, fmt.Errorf("storage: open %s: %w", inc.ID, err)
 	}
+	r.setLast(ctx, inc)
 	return inc, true, nil
 }
 

@@ -95,14 +95,18 @@ func TestRestartMidEscalationOverTelegram(t *testing.T) {
 	eng.Transition(t.Context(), c.fired("health"))
 	card := c.wait("card", func(m telegramtest.Message) bool { return strings.Contains(m.Text, "INC-1") })
 	c.step(15 * time.Minute)
-	c.wait("L2 page", func(m telegramtest.Message) bool { return m.ReplyTo == card.ID && strings.Contains(m.Text, "@tech_lead") })
+	c.wait("L2 page", func(m telegramtest.Message) bool {
+		return m.ReplyTo == card.ID && strings.Contains(m.Text, "@tech_lead")
+	})
 	c.settleAll()
 	stop()
 
 	c.clock.Advance(5 * time.Minute) // down for five minutes
 	c.process()
 	c.step(10 * time.Minute) // 30m after the opening: L3
-	c.wait("L3 page", func(m telegramtest.Message) bool { return m.ReplyTo == card.ID && strings.Contains(m.Text, "@architect") })
+	c.wait("L3 page", func(m telegramtest.Message) bool {
+		return m.ReplyTo == card.ID && strings.Contains(m.Text, "@architect")
+	})
 	c.settleAll()
 	var cards, l2, l3 int
 	for _, m := range c.botMessages() {

@@ -46,6 +46,8 @@ type env struct {
 	actions atomic.Int32
 	policy  incident.Policy
 	storm   incident.StormPolicy
+	// maintenance holds pages; nil holds none.
+	maintenance engine.Suppressor
 }
 
 func newEnv(t testing.TB) *env {
@@ -75,7 +77,7 @@ func (e *env) engineWith(out engine.Outbox) *engine.Engine {
 			e.actions.Add(1)
 			return "restarted deployment d-1", nil
 		}),
-		Policy: e.policy, Storm: e.storm, ResolveOnRecovery: true,
+		Policy: e.policy, Storm: e.storm, ResolveOnRecovery: true, Maintenance: e.maintenance,
 		ChatID: opsChat, CheckNames: []string{"health", "mongodb"},
 		Clock: e.clock, Logger: storagetest.Logger(e.t),
 	})

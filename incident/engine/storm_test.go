@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -151,5 +152,32 @@ func TestSilencedPageIsRecordedNotSent(t *testing.T) {
 	}
 	if card := e.message("INC-1/card"); !strings.Contains(card.HTML, "INC-1") {
 		t.Errorf("card = %q", card.HTML)
+	}
+}
+
+// maintenance holds the pages of the checks it lists.
+type maintenance map[string]string
+
+func (m maintenance) Suppressed(_ context.Context, check string, _ time.Time) (string, bool) {
+	reason, ok := m[check]
+	return reason, ok
+}
+
+// During a maintenance window (an interface until the windows exist), a
+// page is recorded on the incident's timeline and not sent.
+func TestMaintenanceHoldsPages(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	e.maintenance = maintenance{"health": "maintenance window: dependency updates"}
+	eng := e.engine()
+	eng.Transition(t.Context(), e.fired("health"))
+	eng.Transition(t.Context(), e.fired("mongodb"))
+	if got := e.keys(); !slices.Equal(got, []string{"INC-2/card"}) {
+		t.Fatalf("outbox = %v, want only the card of the check outside the window", got)
+	}
+	inc := e.incident("INC-1")
+	if inc.Card != "" || inc.Timeline[len(inc.Timeline)-1].Kind != incident.KindSuppressed ||
+		!strings.Contains(inc.Timeline[len(inc.Timeline)-1].Note, "dependency updates") {
+		t.Errorf("INC-1 card %q timeline %+v, want the held page recorded and no card", inc.Card, inc.Timeline)
 	}
 }
