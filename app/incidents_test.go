@@ -7,6 +7,7 @@ import (
 
 	"github.com/opsbot/opsbot/app"
 	"github.com/opsbot/opsbot/bot/telegramtest"
+	"github.com/opsbot/opsbot/checks/railway/railwaytest"
 	"github.com/opsbot/opsbot/config"
 )
 
@@ -143,4 +144,32 @@ func TestAFailurePagesACardAndItsButtonsWork(t *testing.T) {
 	if posted != 1 {
 		t.Errorf("%d cards posted for INC-1, want 1", posted)
 	}
+}
+
+// With Railway credentials, level 1 restarts the service's latest
+// deployment once, and the outcome shows on the card.
+func TestLevelOneRestartsTheRailwayDeploymentOnce(t *testing.T) {
+	tg := telegramtest.New(t)
+	tg.AddChat(opsChat)
+	rw := railwaytest.New(t)
+	rw.SetDeployments("svc-1", "env-1", railwaytest.Deployment{ID: "d-7f3c1a2b", Status: "CRASHED", CreatedAt: time.Now().Add(-time.Hour)})
+	db := newTarget(t, 503, "UNHEALTHY")
+	cfg := incidentConfig(t, tg, db)
+	cfg.Escalation.Action.Type = config.ActionTypeRailway
+	cfg.Escalation.Action.Railway.APIURL = rw.URL()
+	cfg.Escalation.Action.Railway.Token = rw.Token()
+	cfg.Escalation.Action.Railway.ServiceID = "svc-1"
+	cfg.Escalation.Action.Railway.EnvironmentID = "env-1"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	start(t, cfg, app.Options{})
+
+	edited := card(t, tg, "INC-1", "restarted Railway deployment")
+	mustContain(t, "card after the restart", edited.Text, "restarted Railway deployment d-7f3c1a (was CRASHED)")
+	if got := rw.Restarts(); len(got) != 1 || got[0] != "d-7f3c1a2b" {
+		t.Errorf("restarts = %v, want exactly one of d-7f3c1a2b", got)
+	}
+	show := command(t, tg, opsChat, alice, "/incident INC-1")
+	mustContain(t, "/incident", show.Text, "restart")
 }

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,39 @@ func TestRestartDeliversCommittedEffects(t *testing.T) {
 	e.run(e.engine())
 	if got := e.keys(); !slices.Equal(got, []string{"INC-1/card"}) {
 		t.Errorf("outbox after restart = %v, want INC-1's card again", got)
+	}
+}
+
+// A snooze pauses the clock: the escalation due during it waits, the card
+// is posted anew when it ends, and the clock resumes with the time that
+// was left.
+func TestSnoozePausesTheClockAndRepostsTheCard(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	eng := e.engine()
+	e.run(eng)
+	eng.Transition(t.Context(), e.fired("health"))
+	e.advance(10 * time.Minute) // 5 minutes before L2 is due
+	res, err := eng.Act(t.Context(), incident.Act{Op: incident.OpSnooze, Target: "INC-1", By: "@alice"})
+	if err != nil || len(res.Changed) != 1 {
+		t.Fatalf("snooze: %+v %v", res, err)
+	}
+	e.settle()
+	e.advance(time.Hour) // the snooze ends; nothing was paged meanwhile
+	inc := e.incident("INC-1")
+	if inc.Status != incident.StatusOpen || inc.Level != incident.L1 {
+		t.Fatalf("after the snooze: %s at %s, want open at L1", inc.Status, inc.Level)
+	}
+	repost := e.message("INC-1/card/" + strconv.FormatInt(inc.Rev, 10))
+	if repost.Kind != storage.KindSend || repost.Card != "INC-1" {
+		t.Errorf("card after the snooze = %s of card %q, want the card posted anew", repost.Kind, repost.Card)
+	}
+	e.advance(5*time.Minute - time.Millisecond)
+	if got := e.incident("INC-1").Level; got != incident.L1 {
+		t.Fatalf("level %s before the 5 minutes left ran out, want L1", got)
+	}
+	e.advance(time.Millisecond)
+	if got := e.incident("INC-1").Level; got != incident.L2 {
+		t.Errorf("level %s when the 5 minutes left ran out, want L2", got)
 	}
 }
