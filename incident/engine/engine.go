@@ -200,10 +200,12 @@ func (e *Engine) SnoozeFor() time.Duration { return e.opts.SnoozeFor }
 // CheckNames are the configured checks.
 func (e *Engine) CheckNames() []string { return e.opts.CheckNames }
 
-// schedule makes Run wake at t if that is sooner than it planned.
+// schedule makes Run wake at t if that is sooner than it planned. While
+// Run is busy with a round (its planned wake has passed), the round may
+// have read the incidents before this change: Run goes round once more.
 func (e *Engine) schedule(t time.Time) {
 	e.mu.Lock()
-	sooner := e.nextWake.IsZero() || t.Before(e.nextWake)
+	sooner := e.nextWake.IsZero() || t.Before(e.nextWake) || !e.nextWake.After(e.clock.Now())
 	if sooner {
 		e.nextWake = t
 	}
