@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,4 +176,57 @@ func TestLevelOneRestartsTheRailwayDeploymentOnce(t *testing.T) {
 	}
 	show := command(t, tg, opsChat, alice, "/incident INC-1")
 	mustContain(t, "/incident", show.Text, "restart")
+}
+
+// A command or an HTTP call as level 1's action: run once, its outcome on
+// the card.
+func TestLevelOneCommandAndHTTPActions(t *testing.T) {
+	var calls atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Header.Get("Authorization") != "Bearer hook-secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = w.Write([]byte("restart queued"))
+	}))
+	t.Cleanup(hook.Close)
+	echo, err := exec.LookPath("echo")
+	if err != nil {
+		t.Skip("no echo program")
+	}
+	for _, tc := range []struct {
+		name   string
+		set    func(*config.Action)
+		expect string
+	}{
+		{"command", func(a *config.Action) {
+			a.Type, a.Command = config.ActionTypeCommand, []string{echo, "service restarted"}
+		}, "command succeeded: service restarted"},
+		{"http", func(a *config.Action) {
+			a.Type, a.HTTP.URL, a.HTTP.Method = config.ActionTypeHTTP, hook.URL+"/restart", "POST"
+			a.HTTP.SecretHeader = map[string]string{"Authorization": "Bearer hook-secret"}
+		}, "http succeeded: HTTP 200"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := telegramtest.New(t)
+			tg.AddChat(opsChat)
+			cfg := incidentConfig(t, tg, newTarget(t, 503, "UNHEALTHY"))
+			tc.set(&cfg.Escalation.Action)
+			if err := cfg.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			start(t, cfg, app.Options{})
+			edited := card(t, tg, "INC-1", "Action: ")
+			tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ID == edited.ID && strings.Contains(m.Text, "succeeded") })
+			final, _ := tg.Message(opsChat.ID, edited.ID)
+			mustContain(t, tc.name+" action on the card", final.Text, tc.expect)
+			if strings.Contains(final.Text, "hook-secret") {
+				t.Errorf("the card shows the secret header: %s", final.Text)
+			}
+		})
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("the HTTP action was called %d times, want once", n)
+	}
 }
