@@ -78,6 +78,10 @@ type Incident struct {
 	// Manual is set for an incident a person opened (/escalate <text>);
 	// no check recovers it.
 	Manual bool `json:"manual,omitempty" bson:"manual,omitempty"`
+	// Held is the level whose page was held (maintenance, silence) and is
+	// still owed: the engine sends it once the hold is over, if the
+	// incident is still open. Zero when nothing is owed.
+	Held Level `json:"held,omitempty" bson:"held,omitempty"`
 
 	// ActionRun records that level 1's automated action was handed out.
 	ActionRun bool `json:"action_run" bson:"action_run"`
@@ -112,6 +116,7 @@ const (
 	KindResolved     Kind = "resolved" // By empty: by recovery
 	KindReopened     Kind = "reopened"
 	KindSuppressed   Kind = "suppressed" // a page not sent; Note says why (maintenance, silence)
+	KindReleased     Kind = "released"   // a held page sent once the hold was over
 )
 
 // TimelineEntry is one event in an incident's history.

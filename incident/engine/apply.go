@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/opsbot/opsbot/incident"
@@ -83,8 +84,10 @@ func (e *Engine) plan(ctx context.Context, inc incident.Incident, effects []inci
 					At: now, Kind: incident.KindSuppressed, Level: eff.Level,
 					Note: "page " + eff.Level.String() + " not sent: " + reason,
 				})
+				inc.Held = max(inc.Held, eff.Level)
 				continue
 			}
+			inc.Held = 0 // this page tells everything a held one would have
 			if inc.Card == "" {
 				inc.Card = inc.ID
 				if inc.Group != "" {
@@ -180,4 +183,32 @@ func lastCardUpdate(effects []incident.Effect) []incident.Effect {
 		out = append(out, eff)
 	}
 	return out
+}
+
+// release sends the page an incident owes from a hold that is over
+// (Incident.Held): a maintenance window or a silence ended while the
+// incident was still open. An acknowledged or snoozed incident has
+// someone on it already; its debt is dropped when it is resolved.
+func (e *Engine) release(ctx context.Context, inc incident.Incident) {
+	if inc.Held == 0 || inc.Status != incident.StatusOpen {
+		return
+	}
+	if _, still := e.suppressed(ctx, inc, e.clock.Now()); still {
+		return
+	}
+	_, err := e.apply(ctx, inc.ID, func(cur incident.Incident) (incident.Incident, []incident.Effect, error) {
+		if cur.Held == 0 || cur.Status != incident.StatusOpen {
+			return cur, nil, nil
+		}
+		now := e.clock.Now()
+		cur.Timeline = append(slices.Clip(cur.Timeline), incident.TimelineEntry{At: now, Kind: incident.KindReleased, Level: cur.Level,
+			Note: "held page sent: the hold is over"})
+		cur.Rev++
+		lp, _ := cur.Policy.ForLevel(cur.Level)
+		page := incident.Page{ID: cur.ID, Level: cur.Level, Name: lp.Name, Notify: slices.Clone(lp.Notify), Reason: "held during maintenance"}
+		return cur, []incident.Effect{page, incident.UpdateCard{ID: cur.ID, Rev: cur.Rev}}, nil
+	})
+	if err != nil && ctx.Err() == nil {
+		e.log.Warn("sending a held page", "incident", inc.ID, "err", err)
+	}
 }

@@ -69,6 +69,7 @@ func (e *Engine) tick(ctx context.Context) time.Time {
 	}
 	var next time.Time
 	for _, inc := range incs {
+		e.release(ctx, inc)
 		at, ok := incident.NextTimer(inc)
 		if !ok {
 			continue

@@ -146,9 +146,9 @@ func TestSilencedPageIsRecordedNotSent(t *testing.T) {
 		!strings.Contains(inc.Timeline[i].Note, "silenced by @alice") {
 		t.Fatalf("timeline = %+v, want the held page recorded", inc.Timeline)
 	}
-	e.advance(15 * time.Minute) // silence over; L2 is due
-	if got := e.keys(); !slices.Equal(got, []string{"INC-1/card", "INC-1/page/L2"}) {
-		t.Errorf("outbox after the silence = %v, want the card posted by the L2 page", got)
+	e.advance(15 * time.Minute) // the silence is over (the held card is owed) and L2 is due
+	if got := e.keys(); !slices.Equal(got, []string{"INC-1/card", "INC-1/page/L2", "INC-1/card/3"}) {
+		t.Errorf("outbox after the silence = %v, want the held card, the L2 page and the card's edit", got)
 	}
 	if card := e.message("INC-1/card"); !strings.Contains(card.HTML, "INC-1") {
 		t.Errorf("card = %q", card.HTML)
@@ -179,5 +179,71 @@ func TestMaintenanceHoldsPages(t *testing.T) {
 	if inc.Card != "" || inc.Timeline[len(inc.Timeline)-1].Kind != incident.KindSuppressed ||
 		!strings.Contains(inc.Timeline[len(inc.Timeline)-1].Note, "dependency updates") {
 		t.Errorf("INC-1 card %q timeline %+v, want the held page recorded and no card", inc.Card, inc.Timeline)
+	}
+}
+
+// window is a maintenance window the test opens and closes.
+type window struct {
+	mu     sync.Mutex
+	active bool
+}
+
+func (w *window) Suppressed(_ context.Context, check string, _ time.Time) (string, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return "maintenance M-1 (dependency updates)", w.active && check == "health"
+}
+
+func (w *window) set(active bool) {
+	w.mu.Lock()
+	w.active = active
+	w.mu.Unlock()
+}
+
+// A page held during a window is sent when the window ends, if the
+// incident is still open; one that was acknowledged meanwhile is not.
+func TestHeldPageIsSentWhenTheWindowEnds(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	w := &window{active: true}
+	e.maintenance = w
+	eng := e.engine()
+	e.run(eng)
+	eng.Transition(t.Context(), e.fired("health"))
+	e.settle()
+	e.advance(time.Minute)
+	if got := e.keys(); len(got) != 0 {
+		t.Fatalf("outbox during the window = %v, want nothing", got)
+	}
+	if inc := e.incident("INC-1"); inc.Held != incident.L1 {
+		t.Fatalf("held = %s, want L1 owed", inc.Held)
+	}
+	w.set(false)
+	e.advance(15 * time.Second) // the loop's next look
+	if got := e.keys(); !slices.Equal(got, []string{"INC-1/card"}) {
+		t.Fatalf("outbox after the window = %v, want the held card", got)
+	}
+	inc := e.incident("INC-1")
+	if inc.Held != 0 || inc.Timeline[len(inc.Timeline)-1].Kind != incident.KindReleased {
+		t.Errorf("after release: held %s, last entry %+v", inc.Held, inc.Timeline[len(inc.Timeline)-1])
+	}
+
+	// Acknowledged during a second window: nothing owed when it ends.
+	eng.Transition(t.Context(), e.fired("mongodb"))
+	w.mu.Lock()
+	w.active = true
+	w.mu.Unlock()
+	e.advance(15*time.Minute - 15*time.Second - time.Minute) // INC-1's L2 falls due inside the window
+	if got := e.incident("INC-1"); got.Held != incident.L2 {
+		t.Fatalf("INC-1 held = %s, want L2 owed", got.Held)
+	}
+	if _, err := eng.Act(t.Context(), incident.Act{Op: incident.OpAcknowledge, Target: "INC-1", By: "@alice"}); err != nil {
+		t.Fatal(err)
+	}
+	w.set(false)
+	e.settle()
+	e.advance(15 * time.Second)
+	if pages := withPrefix(e.keys(), "INC-1/page/"); len(pages) != 0 {
+		t.Errorf("pages after an acknowledged incident's window = %v, want none", pages)
 	}
 }
