@@ -145,6 +145,7 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 	}
 	b.metric.CommandLatency.WithLabelValues(c.Name).Observe(b.clock.Since(start).Seconds())
 	b.sendDocument(ctx, out, reply.Document)
+	b.sendPhoto(ctx, out, reply.Photo)
 }
 
 // sendDocument sends a reply's file, if it has one.
@@ -154,6 +155,16 @@ func (b *Bot) sendDocument(ctx context.Context, out outgoing, d *commands.Docume
 	}
 	if err := b.send.document(ctx, out, d.Name, d.Data, truncate(d.Caption, 1000)); err != nil {
 		b.log.Error("document not delivered", "chat", out.ChatID, "name", d.Name, "err", err)
+	}
+}
+
+// sendPhoto sends a reply's image, if it has one.
+func (b *Bot) sendPhoto(ctx context.Context, out outgoing, p *commands.Document) {
+	if p == nil {
+		return
+	}
+	if err := b.send.photo(ctx, out, p.Name, p.Data, truncate(p.Caption, 1000)); err != nil {
+		b.log.Error("photo not delivered", "chat", out.ChatID, "name", p.Name, "err", err)
 	}
 }
 
@@ -258,6 +269,7 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 			entry.Outcome, entry.Detail = outcomeError, "message not delivered"
 		} else {
 			b.sendDocument(ctx, out, res.Send.Document)
+			b.sendPhoto(ctx, out, res.Send.Photo)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -38,6 +39,7 @@ type MessageAPI interface {
 	SendMessage(ctx context.Context, params *tgbot.SendMessageParams) (*models.Message, error)
 	EditMessageText(ctx context.Context, params *tgbot.EditMessageTextParams) (*models.Message, error)
 	DeleteMessage(ctx context.Context, params *tgbot.DeleteMessageParams) (bool, error)
+	SendPhoto(ctx context.Context, params *tgbot.SendPhotoParams) (*models.Message, error)
 }
 
 // OutboxOptions configure an OutboxSender.
@@ -363,6 +365,20 @@ func (s *OutboxSender) call(ctx context.Context, m storage.Message) (int64, erro
 			params.ReplyParameters = &models.ReplyParameters{MessageID: int(replyTo), AllowSendingWithoutReply: true}
 		}
 		msg, err := s.api.SendMessage(ctx, params)
+		if err != nil {
+			return 0, err
+		}
+		return int64(msg.ID), nil
+	case storage.KindPhoto:
+		params := &tgbot.SendPhotoParams{
+			ChatID:          m.ChatID,
+			MessageThreadID: int(m.ThreadID),
+			Photo:           &models.InputFileUpload{Filename: "chart.png", Data: bytes.NewReader(m.Photo)},
+			Caption:         m.HTML,
+			ParseMode:       models.ParseModeHTML,
+			ReplyMarkup:     markup,
+		}
+		msg, err := s.api.SendPhoto(ctx, params)
 		if err != nil {
 			return 0, err
 		}

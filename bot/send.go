@@ -195,3 +195,21 @@ func (s *sender) document(ctx context.Context, o outgoing, name string, data []b
 		return err
 	})
 }
+
+// photo sends an image to o's chat and topic, replying to o.ReplyTo.
+func (s *sender) photo(ctx context.Context, o outgoing, name string, data []byte, caption string) error {
+	return s.retry(ctx, "sendPhoto", func() error {
+		params := &tgbot.SendPhotoParams{
+			ChatID:          o.ChatID,
+			MessageThreadID: o.ThreadID,
+			Photo:           &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
+			Caption:         render.Escape(caption),
+			ParseMode:       models.ParseModeHTML,
+		}
+		if o.ReplyTo != 0 {
+			params.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+		}
+		_, err := s.api.SendPhoto(ctx, params)
+		return err
+	})
+}

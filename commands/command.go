@@ -56,6 +56,9 @@ type Reply struct {
 	Keyboard [][]render.Button
 	// Document is an optional file sent after the text.
 	Document *Document
+	// Photo is an optional image (PNG or JPEG) sent after the text, e.g. a
+	// digest's chart; its Caption is plain text.
+	Photo *Document
 }
 
 // Document is a file to send with a reply.

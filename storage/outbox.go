@@ -31,6 +31,9 @@ const (
 	KindSend   MessageKind = "send"
 	KindEdit   MessageKind = "edit"
 	KindDelete MessageKind = "delete"
+	// KindPhoto sends Photo (PNG or JPEG) with HTML as its caption (at
+	// most 1024 characters).
+	KindPhoto MessageKind = "photo"
 )
 
 // maxOutboxError bounds the stored error of a failed attempt.
@@ -61,9 +64,11 @@ type Message struct {
 	// incident's), looked up when it is sent, since the card may not be
 	// sent yet when the reply is enqueued. A card never sent, or shown in
 	// another chat, gets no reply. ReplyTo wins when both are set.
-	ReplyToCard string    `bson:"reply_to_card,omitempty"`
-	CreatedAt   time.Time `bson:"created_at"` // default now; orders the outbox
-	NotBefore   time.Time `bson:"not_before"` // retry time; default CreatedAt
+	ReplyToCard string `bson:"reply_to_card,omitempty"`
+	// Photo is the image of a KindPhoto message.
+	Photo     []byte    `bson:"photo,omitempty"`
+	CreatedAt time.Time `bson:"created_at"` // default now; orders the outbox
+	NotBefore time.Time `bson:"not_before"` // retry time; default CreatedAt
 
 	// Filled in by the outbox; ignored by Enqueue.
 	State     string `bson:"state"`
@@ -183,8 +188,10 @@ func (m Message) validate() error {
 	switch {
 	case m.Key == "" || strings.Contains(m.Key, "|"):
 		return fmt.Errorf("%w: outbox key %q (non-empty, without '|')", ErrInvalid, m.Key)
-	case m.Kind != KindSend && m.Kind != KindEdit && m.Kind != KindDelete:
-		return fmt.Errorf("%w: outbox kind %q (want send, edit or delete)", ErrInvalid, m.Kind)
+	case m.Kind != KindSend && m.Kind != KindEdit && m.Kind != KindDelete && m.Kind != KindPhoto:
+		return fmt.Errorf("%w: outbox kind %q (want send, edit, delete or photo)", ErrInvalid, m.Kind)
+	case m.Kind == KindPhoto && len(m.Photo) == 0:
+		return fmt.Errorf("%w: outbox photo %s has no image", ErrInvalid, m.Key)
 	case m.ChatID == 0:
 		return fmt.Errorf("%w: outbox message %s has no chat", ErrInvalid, m.Key)
 	case m.ReplyToCard != "" && m.Kind != KindSend:
