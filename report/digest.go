@@ -1,0 +1,239 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/opsbot/opsbot/storage"
+)
+
+// maxWorst is how many checks the digest names as the worst.
+const maxWorst = 3
+
+// Digest is one period's report, with the previous period for comparison.
+type Digest struct {
+	Period, Prev Period
+	// Total is every reported check's runs added up; Checks each check,
+	// in the order Build was given them.
+	Total  CheckReport
+	Checks []CheckReport
+	// Worst are the up to three checks with the lowest availability below
+	// 100%, worst first (more failed runs first on a tie, then by name).
+	Worst []CheckReport
+	// NoData names the checks without a single run in the period: a check
+	// that never ran is not healthy, just unknown.
+	NoData []string
+	// Incidents are the period's incidents; PrevIncidents the previous
+	// period's.
+	Incidents, PrevIncidents IncidentStats
+	// Security and RateLimit count not-ok runs of the checks
+	// Sources.SecurityChecks and Sources.RateLimitChecks name. The history
+	// keeps statuses per hour, not the events behind them, so these are
+	// flagged runs (each one a window over the threshold, or failing for
+	// another reason such as a critical alert), not numbers of events.
+	Security, RateLimit Flags
+	// Maintenance lists the maintenance windows that ended in the period;
+	// nil unless Sources.Maintenance is set.
+	Maintenance *Maintenance
+	// Checklist is the ops checklist's completion; nil unless
+	// Sources.Checklist is set.
+	Checklist *Checklist
+	// Hourly is the period's hours, every reported check combined, one
+	// point per hour (those without runs too), for the chart.
+	Hourly []HourPoint
+	// Notes say which optional sources could not be read; the digest is
+	// built without them.
+	Notes []string
+	// AllClear is set when nothing needs the team's attention: no
+	// incident opened in the period or open at its end, at least one
+	// check reported and every one ran and was ok on every run, and no
+	// security or rate-limit flags.
+	AllClear bool
+}
+
+// CheckReport is one check's period, the previous one, and the change.
+type CheckReport struct {
+	Name      string
+	Cur, Prev Stats
+	Change    Change
+}
+
+// loaded is a check's history as read, with the sums its Stats came from,
+// which the total adds up (percentiles do not add, histograms do).
+type loaded struct {
+	CheckReport
+	cur, prev acc
+}
+
+// Flags are the not-ok runs of the checks that stand for a kind of event.
+type Flags struct {
+	// Checks names the checks counted; empty means not tracked.
+	Checks []string
+	// Runs and PrevRuns are their warn and crit runs in the period and
+	// the previous one.
+	Runs, PrevRuns int64
+}
+
+// Maintenance is the maintenance done in the period.
+type Maintenance struct{ Done []string }
+
+// Checklist is the ops checklist's completion in the period.
+type Checklist struct{ Done, Total int }
+
+// Build reads the sources and builds the digest of kind ("daily",
+// "weekly" or "monthly") for the last full period before now, for the
+// named checks.
+//
+// Hour buckets are assigned to the period holding their start: in a time
+// zone whose offset is not a whole number of hours the period's first
+// part-hour belongs to the period before it, so no run is counted twice.
+func Build(ctx context.Context, kind string, now time.Time, checks []string, src Sources) (Digest, error) {
+	if src.History == nil || src.Incidents == nil {
+		return Digest{}, errors.New("report: the history and incident sources are required")
+	}
+	cur, prev, err := PeriodFor(kind, now, src.Location)
+	if err != nil {
+		return Digest{}, err
+	}
+	d := Digest{Period: cur, Prev: prev}
+	bounds := storage.LatencyBounds()
+	hourly := newHours(cur)
+	read := make(map[string]*loaded)
+	load := func(name string, chart bool) (*loaded, error) {
+		if r, ok := read[name]; ok {
+			return r, nil
+		}
+		buckets, err := src.History.Hours(ctx, name, prev.From, cur.To)
+		if err != nil {
+			return nil, fmt.Errorf("report: history of %s: %w", name, err)
+		}
+		r := &loaded{CheckReport: CheckReport{Name: name}}
+		for _, h := range buckets {
+			switch {
+			case cur.Contains(h.Hour):
+				r.cur.add(h)
+				if chart {
+					hourly.add(h)
+				}
+			case prev.Contains(h.Hour):
+				r.prev.add(h)
+			}
+		}
+		r.CheckReport = report(name, r.cur, r.prev, bounds)
+		read[name] = r
+		return r, nil
+	}
+	var total loaded
+	for _, name := range unique(checks) {
+		r, err := load(name, true)
+		if err != nil {
+			return Digest{}, err
+		}
+		d.Checks = append(d.Checks, r.CheckReport)
+		total.cur.merge(r.cur)
+		total.prev.merge(r.prev)
+		if r.Cur.Results == 0 {
+			d.NoData = append(d.NoData, name)
+		}
+	}
+	d.Total = report("all checks", total.cur, total.prev, bounds)
+	d.Hourly = hourly.points()
+	d.Worst = worst(d.Checks)
+	if d.Security, err = flags(src.SecurityChecks, load); err != nil {
+		return Digest{}, err
+	}
+	if d.RateLimit, err = flags(src.RateLimitChecks, load); err != nil {
+		return Digest{}, err
+	}
+	incs, err := src.Incidents.Incidents(ctx, prev.From, cur.To)
+	if err != nil {
+		return Digest{}, fmt.Errorf("report: incidents: %w", err)
+	}
+	incs = dedupe(incs)
+	d.Incidents, d.PrevIncidents = incidentStats(incs, cur), incidentStats(incs, prev)
+	d.optional(ctx, src)
+	d.AllClear = d.allClear()
+	return d, nil
+}
+
+// optional reads the sources a digest can do without.
+func (d *Digest) optional(ctx context.Context, src Sources) {
+	if src.Maintenance != nil {
+		done, err := src.Maintenance.Done(ctx, d.Period.From, d.Period.To)
+		if err != nil {
+			d.Notes = append(d.Notes, "maintenance windows could not be read")
+		} else {
+			d.Maintenance = &Maintenance{Done: done}
+		}
+	}
+	if src.Checklist != nil {
+		done, total, err := src.Checklist.Completion(ctx, d.Period.From, d.Period.To)
+		if err != nil {
+			d.Notes = append(d.Notes, "the checklist could not be read")
+		} else {
+			d.Checklist = &Checklist{Done: done, Total: total}
+		}
+	}
+}
+
+func (d *Digest) allClear() bool {
+	if len(d.Checks) == 0 || len(d.NoData) > 0 || d.Incidents.Opened > 0 || d.Incidents.OpenAtEnd > 0 ||
+		d.Security.Runs > 0 || d.RateLimit.Runs > 0 {
+		return false
+	}
+	for _, c := range d.Checks {
+		if c.Cur.OK != c.Cur.Results {
+			return false
+		}
+	}
+	return true
+}
+
+func report(name string, cur, prev acc, bounds []float64) CheckReport {
+	r := CheckReport{Name: name, Cur: cur.stats(bounds), Prev: prev.stats(bounds)}
+	r.Change = change(r.Cur, r.Prev)
+	return r
+}
+
+func flags(names []string, load func(string, bool) (*loaded, error)) (Flags, error) {
+	f := Flags{Checks: unique(names)}
+	for _, name := range f.Checks {
+		r, err := load(name, false)
+		if err != nil {
+			return Flags{}, err
+		}
+		f.Runs += r.Cur.Warn + r.Cur.Crit
+		f.PrevRuns += r.Prev.Warn + r.Prev.Crit
+	}
+	return f, nil
+}
+
+func worst(all []CheckReport) []CheckReport {
+	var out []CheckReport
+	for _, c := range all {
+		if c.Cur.Results > 0 && c.Cur.OK < c.Cur.Results {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b CheckReport) int {
+		return cmp.Or(cmp.Compare(a.Cur.Availability, b.Cur.Availability),
+			cmp.Compare(b.Cur.Crit, a.Cur.Crit), cmp.Compare(a.Name, b.Name))
+	})
+	return out[:min(len(out), maxWorst)]
+}
+
+func unique(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	var out []string
+	for _, n := range names {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
