@@ -10,6 +10,6 @@
 // against unique indexes.
 //
 // Repositories ([AuditLog], [Counters], [History], [RuleStates], [Incidents],
-// [Outbox], [Silences], [Once]) are concrete types, each on collections of
+// [Outbox], [Silences], [Once], [Maintenance]) are concrete types, each on collections of
 // its own; their consumers declare the interfaces they need.
 package storage

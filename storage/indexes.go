@@ -27,6 +27,7 @@ func indexes() []collectionIndexes {
 		incidentIndexes(),
 		silenceIndexes(),
 		onceIndexes(),
+		maintenanceIndexes(),
 	}
 }
 
