@@ -21,14 +21,14 @@ type collectionIndexes struct {
 // indexes returns the indexes of every repository, created by Open. A new
 // repository adds its own xxxIndexes function to this list.
 func indexes() []collectionIndexes {
-	return []collectionIndexes{
+	return append([]collectionIndexes{
 		auditIndexes(),
 		outboxIndexes(),
 		incidentIndexes(),
 		silenceIndexes(),
 		onceIndexes(),
 		maintenanceIndexes(),
-	}
+	}, checklistIndexes()...)
 }
 
 // ensureIndexes creates the indexes that do not exist yet.
