@@ -140,14 +140,26 @@ func (a *App) Run(ctx context.Context) (err error) {
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.History(), a.log) })
 
 	var sender atomic.Pointer[bot.OutboxSender]
-	eng, err := a.newEngine(store, set.names(), func() {
+	queue := outboxQueue{outbox: store.Outbox(), now: a.clock.Now, notify: func() {
 		if s := sender.Load(); s != nil {
 			s.Notify()
 		}
-	})
+	}}
+	planner, err := a.planner(store)
 	if err != nil {
 		return err
 	}
+	cal := planner.Calendar()
+	cal.OnError = func(err error) { a.log.Warn("reading maintenance windows; paging anyway", "err", err) }
+	var hold engine.Suppressor = cal
+	if a.maintenance != nil {
+		hold = a.maintenance
+	}
+	eng, err := a.newEngine(store, set.names(), queue, hold)
+	if err != nil {
+		return err
+	}
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Maintenance(), a.log) })
 	bg.Go(func() {
 		pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, incidentPruner{store.Incidents()}, a.log)
 	})
@@ -181,7 +193,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 		set.logs.now = a.clock.Now
 		logs = set.logs
 	}
-	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States, eng)
+	rep := a.reporter(store, runner.Names)
+	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States, eng,
+		[]commands.Command{commands.Report(rep, a.clock.Now), commands.Maint(planner, a.clock.Now)})
 	if err != nil {
 		return err
 	}
@@ -204,6 +218,16 @@ func (a *App) Run(ctx context.Context) (err error) {
 	sender.Store(out)
 	bg.Go(func() { _ = out.Run(bgCtx) })
 	bg.Go(func() { _ = eng.Run(bgCtx) })
+	sched, err := a.schedule(cal, queue, rep, nil)
+	if err != nil {
+		return err
+	}
+	sched.Start()
+	cleanups = append(cleanups, func() {
+		if err := sched.Stop(); err != nil {
+			a.log.Warn("stopping the scheduler", "err", err)
+		}
+	})
 
 	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
 	if err != nil {
@@ -245,7 +269,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 }
 
 // commands builds the command registry, in the order of Telegram's menu.
-func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState, desk commands.IncidentDesk) (*commands.Registry, error) {
+func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState, desk commands.IncidentDesk, more []commands.Command) (*commands.Registry, error) {
 	reg, err := commands.NewRegistry(commands.Start())
 	if err != nil {
 		return nil, err
@@ -258,6 +282,7 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.L
 	}
 	incCmds, incActs := incidentCommands(desk, a.clock.Now)
 	builtin = append(builtin, incCmds...)
+	builtin = append(builtin, more...)
 	builtin = append(builtin, commands.WhoAmI(), commands.Audit(store.Audit()))
 	for _, act := range append([]commands.Action{commands.HealthRerun(ch), commands.LogsButton(logs)}, incActs...) {
 		if err := reg.AddAction(act); err != nil {

@@ -80,8 +80,9 @@ func (q outboxQueue) Enqueue(ctx context.Context, m storage.Message) error {
 	return nil
 }
 
-// newEngine builds the incident engine; notify wakes the outbox sender.
-func (a *App) newEngine(store *storage.Store, checkNames []string, notify func()) (*engine.Engine, error) {
+// newEngine builds the incident engine; hold says which pages
+// maintenance holds.
+func (a *App) newEngine(store *storage.Store, checkNames []string, queue outboxQueue, hold engine.Suppressor) (*engine.Engine, error) {
 	esc := a.cfg.Escalation
 	runner, err := actionRunner(esc.Action)
 	if err != nil {
@@ -89,13 +90,13 @@ func (a *App) newEngine(store *storage.Store, checkNames []string, notify func()
 	}
 	return engine.New(engine.Options{
 		Store:             store.Incidents(),
-		Outbox:            outboxQueue{outbox: store.Outbox(), notify: notify, now: a.clock.Now},
+		Outbox:            queue,
 		Counter:           store.Counters(),
 		Once:              store.Once(),
 		Silences:          store.Silences(),
 		Renderer:          commands.Cards{Snooze: esc.Snooze},
 		Actions:           runner,
-		Maintenance:       a.maintenance,
+		Maintenance:       hold,
 		Policy:            policy(esc),
 		Storm:             incident.StormPolicy{Window: esc.Storm.Window, Threshold: esc.Storm.Threshold},
 		ResolveOnRecovery: esc.ResolveOnRecovery,

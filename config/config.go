@@ -12,14 +12,17 @@ import "time"
 // OPSBOT_CONFIG (optional), overridden by environment variables, on top of
 // the defaults from Default.
 type Config struct {
-	Telegram   Telegram   `yaml:"telegram"`
-	Storage    Storage    `yaml:"storage"`
-	HTTP       HTTP       `yaml:"http"`
-	Log        Log        `yaml:"log"`
-	Auth       Auth       `yaml:"auth"`
-	Bot        Bot        `yaml:"bot"`
-	Checks     Checks     `yaml:"checks"`
-	Escalation Escalation `yaml:"escalation"`
+	Telegram    Telegram    `yaml:"telegram"`
+	Storage     Storage     `yaml:"storage"`
+	HTTP        HTTP        `yaml:"http"`
+	Log         Log         `yaml:"log"`
+	Auth        Auth        `yaml:"auth"`
+	Bot         Bot         `yaml:"bot"`
+	Checks      Checks      `yaml:"checks"`
+	Escalation  Escalation  `yaml:"escalation"`
+	Maintenance Maintenance `yaml:"maintenance"`
+	Schedules   Schedules   `yaml:"schedules"`
+	Checklists  Checklists  `yaml:"checklists"`
 }
 
 // Telegram configures the Bot API connection and the chats opsbot serves.
@@ -128,6 +131,8 @@ func Default() *Config {
 			HistoryRetention: defaultHistoryRetention,
 			DefaultRules:     true,
 		},
-		Escalation: defaultEscalation(),
+		Escalation:  defaultEscalation(),
+		Maintenance: defaultMaintenance(),
+		Schedules:   defaultSchedules(),
 	}
 }

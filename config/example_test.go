@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/opsbot/opsbot/checklist"
 	"os"
 	"reflect"
 	"regexp"
@@ -44,6 +45,11 @@ func TestExampleYAMLLoads(t *testing.T) {
 		t.Errorf("example rules %+v, telegram %+v", cfg.Checks.Rules, cfg.Checks.List[3].Telegram)
 	}
 	cfg.Checks.List, cfg.Checks.Rules = nil, nil
+	// It also shows the built-in daily checklist (TestExampleDailyChecklist).
+	if len(cfg.Checklists.Lists) != 1 || cfg.Checklists.Lists[0].Kind != "daily" {
+		t.Errorf("example checklists %+v, want the daily list", cfg.Checklists.Lists)
+	}
+	cfg.Checklists.Lists = nil
 	want := validConfig()
 	// Load resolves the action type ""; without RAILWAY_SERVICE_ID and
 	// RAILWAY_ENVIRONMENT_ID it is none.
@@ -145,6 +151,38 @@ func TestEnvExampleHasEveryVariable(t *testing.T) {
 	for name := range assigned {
 		if !slices.Contains(names, name) {
 			t.Errorf("%s documents %s, which config does not read", exampleEnv, name)
+		}
+	}
+}
+
+// The example's daily checklist is the built-in one, so that loading the
+// example changes nothing and editing it starts from the real list.
+func TestExampleDailyChecklist(t *testing.T) {
+	cfg, err := Load(fakeEnv(baseEnv(map[string]string{
+		"OPSBOT_CONFIG":         exampleYAML,
+		"PRIMARY_BOT_TOKEN":     "123:secret-token-value",
+		"PRIMARY_MONGODB_URI":   "mongodb://u:p@db/x",
+		"PRIMARY_POSTGRES_URL":  "postgres://u:p@db/x",
+		"RAILWAY_TOKEN":         "railway-secret",
+		"PRIMARY_EVENTS_SECRET": "events-secret",
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var builtin checklist.List
+	for _, l := range checklist.Defaults() {
+		if l.Kind == checklist.KindDaily {
+			builtin = l
+		}
+	}
+	got := cfg.Checklists.Lists[0]
+	if got.Title != builtin.Title || len(got.Items) != len(builtin.Items) {
+		t.Fatalf("example daily list %q with %d items, built-in %q with %d", got.Title, len(got.Items), builtin.Title, len(builtin.Items))
+	}
+	for i, it := range builtin.Items {
+		g := got.Items[i]
+		if g.ID != it.ID || g.Text != it.Text || g.Section != it.Section || g.Verify != it.Verify {
+			t.Errorf("item %d: example %+v, built-in %+v", i, g, it)
 		}
 	}
 }

@@ -59,13 +59,16 @@ bot:
 	want := &Config{
 		Telegram: Telegram{Token: testToken, APIURL: "http://localhost:8081", OpsChatID: -100111, OpsThreadID: 42,
 			AllowedChats: []int64{-100222, -100333}, PollTimeout: 50 * time.Second},
-		Storage:    Storage{Database: "opsbot_test", DataDir: "/var/lib/opsbot", AuditRetention: 90 * 24 * time.Hour},
-		HTTP:       HTTP{Addr: "127.0.0.1:0"},
-		Log:        Log{Level: "debug", Format: "json"},
-		Auth:       Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},
-		Bot:        Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0},
-		Checks:     Default().Checks,
-		Escalation: Default().Escalation,
+		Storage:     Storage{Database: "opsbot_test", DataDir: "/var/lib/opsbot", AuditRetention: 90 * 24 * time.Hour},
+		HTTP:        HTTP{Addr: "127.0.0.1:0"},
+		Log:         Log{Level: "debug", Format: "json"},
+		Auth:        Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},
+		Bot:         Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0},
+		Checks:      Default().Checks,
+		Escalation:  Default().Escalation,
+		Maintenance: Default().Maintenance,
+		Schedules:   Default().Schedules,
+		Checklists:  Default().Checklists,
 	}
 	want.Escalation.Action.Type = ActionTypeNone // Load resolves "" without Railway credentials
 	if !reflect.DeepEqual(cfg, want) {

@@ -37,6 +37,9 @@ func (c *Config) validate(add addFunc) {
 	c.Bot.validate("bot", add)
 	c.Checks.validate("checks", add)
 	c.Escalation.validate("escalation", add)
+	c.Maintenance.validate("maintenance", add)
+	c.Schedules.validate("schedules", add)
+	c.Checklists.validate("checklists", add)
 }
 
 func (t *Telegram) validate(path string, add addFunc) {

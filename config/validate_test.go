@@ -149,6 +149,7 @@ func TestValidateProblems(t *testing.T) {
 			"escalation.tick: must be at least 1s, got 0s",
 			"escalation.action.timeout: must be above 0, got 0s",
 			"escalation.outbox_retention: must be at least 24h, got 0s",
+			`schedules.timezone: "" is not an IANA time zone name (like UTC or Europe/Berlin)`,
 		}},
 	}
 	for _, tt := range tests {

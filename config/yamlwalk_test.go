@@ -19,7 +19,7 @@ func TestDecodeProblems(t *testing.T) {
 		{"unknown key without suggestion", "log:\n  colour: true\n",
 			[]string{"log.colour: unknown key (allowed: level, format)"}},
 		{"unknown section", "telegarm:\n  api_url: x\n",
-			[]string{"telegarm: unknown key (allowed: telegram, storage, http, log, auth, bot, checks, escalation); did you mean telegram?"}},
+			[]string{"telegarm: unknown key (allowed: telegram, storage, http, log, auth, bot, checks, escalation, maintenance, schedules, checklists); did you mean telegram?"}},
 		{"secret: telegram.token", "telegram:\n  token: x\n",
 			[]string{"telegram.token: secrets are read from the environment only: set TELEGRAM_BOT_TOKEN and remove this key from the file"}},
 		{"secret: telegram.bot_token", "telegram:\n  bot_token: x\n",
