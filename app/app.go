@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/opsbot/opsbot/bot"
+	"github.com/opsbot/opsbot/checklist"
 	"github.com/opsbot/opsbot/checks"
 	"github.com/opsbot/opsbot/commands"
 	"github.com/opsbot/opsbot/config"
@@ -194,8 +195,14 @@ func (a *App) Run(ctx context.Context) (err error) {
 		logs = set.logs
 	}
 	rep := a.reporter(store, runner.Names)
+	rep.Sources.Checklist = store.Checklists()
+	rep.Sources.Maintenance = maintenanceDone{cal}
+	lists := checklist.Desk{Store: store.Checklists(), Lists: checklistLists(a.cfg.Checklists),
+		Verifier: resultVerifier{last: runner.Last, maxAge: time.Hour}}
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, 40*24*time.Hour, store.Checklists(), a.log) })
 	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States, eng,
-		[]commands.Command{commands.Report(rep, a.clock.Now), commands.Maint(planner, a.clock.Now)})
+		[]commands.Command{commands.Report(rep, a.clock.Now), commands.Maint(planner, a.clock.Now), commands.Checklist(lists, a.clock.Now)},
+		[]commands.Action{commands.ChecklistButton(lists, a.clock.Now)})
 	if err != nil {
 		return err
 	}
@@ -218,7 +225,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 	sender.Store(out)
 	bg.Go(func() { _ = out.Run(bgCtx) })
 	bg.Go(func() { _ = eng.Run(bgCtx) })
-	sched, err := a.schedule(cal, queue, rep, nil)
+	sched, err := a.schedule(cal, queue, rep, a.checklistJob(lists, queue))
 	if err != nil {
 		return err
 	}
@@ -269,7 +276,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 }
 
 // commands builds the command registry, in the order of Telegram's menu.
-func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState, desk commands.IncidentDesk, more []commands.Command) (*commands.Registry, error) {
+func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.LogScanner, probes []commands.Probe, alerts func() []checks.RuleState, desk commands.IncidentDesk, more []commands.Command, moreActions []commands.Action) (*commands.Registry, error) {
 	reg, err := commands.NewRegistry(commands.Start())
 	if err != nil {
 		return nil, err
@@ -284,7 +291,7 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.L
 	builtin = append(builtin, incCmds...)
 	builtin = append(builtin, more...)
 	builtin = append(builtin, commands.WhoAmI(), commands.Audit(store.Audit()))
-	for _, act := range append([]commands.Action{commands.HealthRerun(ch), commands.LogsButton(logs)}, incActs...) {
+	for _, act := range append(append([]commands.Action{commands.HealthRerun(ch), commands.LogsButton(logs)}, incActs...), moreActions...) {
 		if err := reg.AddAction(act); err != nil {
 			return nil, err
 		}

@@ -42,7 +42,7 @@ func TestStartAndHelpInTheOpsGroup(t *testing.T) {
 	for _, c := range tg.Commands() {
 		names = append(names, c.Command)
 	}
-	if got := strings.Join(names, ","); got != "start,help,health,status,logs,incidents,incident,ack,resolve,escalate,oncall,silence,report,maint,whoami,audit" {
+	if got := strings.Join(names, ","); got != "start,help,health,status,logs,incidents,incident,ack,resolve,escalate,oncall,silence,report,maint,checklist,whoami,audit" {
 		t.Fatalf("setMyCommands got %s", got)
 	}
 }
