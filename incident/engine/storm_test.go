@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opsbot/opsbot/incident"
+	"github.com/opsbot/opsbot/incident/maint"
 )
 
 // 50 checks failing within seconds (the database is down) page as one
@@ -245,5 +246,40 @@ func TestHeldPageIsSentWhenTheWindowEnds(t *testing.T) {
 	e.advance(15 * time.Second)
 	if pages := withPrefix(e.keys(), "INC-1/page/"); len(pages) != 0 {
 		t.Errorf("pages after an acknowledged incident's window = %v, want none", pages)
+	}
+}
+
+// The real calendar: a one-off window stored with /maint's repository
+// holds the page of a check in its scope, and the page goes out when the
+// window ends.
+func TestAStoredWindowHoldsThePageUntilItEnds(t *testing.T) {
+	e := newEnv(t)
+	e.policy.Levels[0].Action = ""
+	planner := maint.Planner{Store: e.store.Maintenance()}
+	w, err := planner.Add(t.Context(), maint.Window{Title: "dependency updates", Kind: maint.KindOneOff,
+		Start: t0, End: t0.Add(time.Hour), Scope: []string{"health"}, CreatedBy: "@alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.maintenance = planner.Calendar()
+	eng := e.engine()
+	e.run(eng)
+	eng.Transition(t.Context(), e.fired("health"))
+	eng.Transition(t.Context(), e.fired("mongodb")) // outside the scope
+	e.settle()
+	if got := e.keys(); !slices.Equal(got, []string{"INC-2/card"}) {
+		t.Fatalf("outbox during the window = %v, want only the out-of-scope card", got)
+	}
+	inc := e.incident("INC-1")
+	if note := inc.Timeline[len(inc.Timeline)-1].Note; !strings.Contains(note, w.ID) || !strings.Contains(note, "dependency updates") {
+		t.Errorf("held page's note %q, want the window named", note)
+	}
+	e.advance(59 * time.Minute)
+	if got := withPrefix(e.keys(), "INC-1/"); len(got) != 0 {
+		t.Fatalf("INC-1 messages before the window ends = %v", got)
+	}
+	e.advance(time.Minute + 15*time.Second)
+	if got := withPrefix(e.keys(), "INC-1/"); !slices.Contains(got, "INC-1/card") {
+		t.Errorf("INC-1 messages after the window = %v, want its card", got)
 	}
 }
