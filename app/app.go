@@ -23,6 +23,8 @@ import (
 	"github.com/opsbot/opsbot/commands"
 	"github.com/opsbot/opsbot/config"
 	"github.com/opsbot/opsbot/incident/engine"
+	"github.com/opsbot/opsbot/incident/maint"
+	"github.com/opsbot/opsbot/scheduler"
 	"github.com/opsbot/opsbot/storage"
 )
 
@@ -194,6 +196,8 @@ func (a *App) Run(ctx context.Context) (err error) {
 		set.logs.now = a.clock.Now
 		logs = set.logs
 	}
+	emergencies := maint.EmergencyDesk{Store: store.Emergencies(), Windows: planner}
+	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Emergencies(), a.log) })
 	rep := a.reporter(store, runner.Names)
 	rep.Sources.Checklist = store.Checklists()
 	rep.Sources.Maintenance = maintenanceDone{cal}
@@ -201,8 +205,8 @@ func (a *App) Run(ctx context.Context) (err error) {
 		Verifier: resultVerifier{last: runner.Last, maxAge: time.Hour}}
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, 40*24*time.Hour, store.Checklists(), a.log) })
 	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States, eng,
-		[]commands.Command{commands.Report(rep, a.clock.Now), commands.Maint(planner, a.clock.Now), commands.Checklist(lists, a.clock.Now)},
-		[]commands.Action{commands.ChecklistButton(lists, a.clock.Now)})
+		[]commands.Command{commands.Report(rep, a.clock.Now), commands.Maint(planner, a.clock.Now, emergencies), commands.Checklist(lists, a.clock.Now)},
+		[]commands.Action{commands.ChecklistButton(lists, a.clock.Now), commands.EmergencyButton(emergencies, a.clock.Now)})
 	if err != nil {
 		return err
 	}
@@ -227,6 +231,10 @@ func (a *App) Run(ctx context.Context) (err error) {
 	bg.Go(func() { _ = eng.Run(bgCtx) })
 	sched, err := a.schedule(cal, queue, rep, a.checklistJob(lists, queue))
 	if err != nil {
+		return err
+	}
+	if err := sched.Add(scheduler.Job{Name: "emergency-deadlines", Cron: "* * * * *",
+		Run: a.emergencyJob(store.Emergencies(), emergencies.Steps(), queue)}); err != nil {
 		return err
 	}
 	sched.Start()

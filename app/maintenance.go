@@ -129,3 +129,34 @@ func noticeHTML(w maint.Window, n maint.Notice, forUsers bool) string {
 	}
 	return h.Line().String()
 }
+
+// emergencyJob pings the admins about each emergency step whose deadline
+// passed without it being done, once per step.
+func (a *App) emergencyJob(pings maint.PingStore, steps []maint.Step, queue outboxQueue) func(ctx context.Context, at time.Time) error {
+	return func(ctx context.Context, _ time.Time) error {
+		now := a.clock.Now()
+		missed, err := maint.DueMissed(ctx, pings, steps, now)
+		for _, m := range missed {
+			html := a.adminMentions() + maint.PingText(m.Emergency, m.Step, now)
+			msg := storage.Message{Key: "emergency/" + m.Emergency.ID + "/" + m.Step.Name + "/ping", ChatID: a.cfg.Telegram.OpsChatID,
+				ThreadID: int64(a.cfg.Telegram.OpsThreadID), Kind: storage.KindSend, HTML: html, CreatedAt: now}
+			if qerr := queue.Enqueue(ctx, msg); qerr != nil && err == nil {
+				err = qerr
+			}
+		}
+		return err
+	}
+}
+
+// adminMentions mentions the configured admins so that their phones
+// ring; with no roles configured there is nobody in particular to ring.
+func (a *App) adminMentions() string {
+	h := render.NewHTML()
+	for _, id := range a.cfg.Auth.Admins {
+		h.Link("admin", fmt.Sprintf("tg://user?id=%d", id)).Text(" ")
+	}
+	if h.Len() > 0 {
+		h.Line()
+	}
+	return h.String()
+}

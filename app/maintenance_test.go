@@ -8,6 +8,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/opsbot/opsbot/config"
+	"github.com/opsbot/opsbot/incident/maint"
 	"github.com/opsbot/opsbot/storage"
 	"github.com/opsbot/opsbot/storage/storagetest"
 )
@@ -86,5 +87,47 @@ func TestMaintenanceNoticesComeOnTimeAndOnce(t *testing.T) {
 		if !strings.Contains(got[len(got)-1].HTML+got[len(got)-2].HTML, step.want) {
 			t.Errorf("at %s: %q / %q, want %q", step.to, got[len(got)-2].HTML, got[len(got)-1].HTML, step.want)
 		}
+	}
+}
+
+// An emergency's assessment not done 15 minutes in pings the admins, once.
+func TestEmergencyDeadlinePingsTheAdminsOnce(t *testing.T) {
+	cfg := config.Default()
+	cfg.Telegram.OpsChatID = -1001
+	cfg.Auth.Admins = []int64{1001}
+	start := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	clock := clockwork.NewFakeClockAt(start)
+	a := New(cfg, Options{Clock: clock})
+	store := storagetest.Open(t)
+	planner, err := a.planner(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk := maint.EmergencyDesk{Store: store.Emergencies(), Windows: planner}
+	e, err := desk.Start(t.Context(), "database failover", "@alice", start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := outboxQueue{outbox: store.Outbox(), now: clock.Now, notify: func() {}}
+	job := a.emergencyJob(store.Emergencies(), desk.Steps(), queue)
+	run := func() []storage.Message {
+		if err := job(t.Context(), clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := store.Outbox().Pending(t.Context(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msgs
+	}
+	clock.Advance(15 * time.Minute)
+	if got := run(); len(got) != 0 {
+		t.Fatalf("pings at the deadline: %v", keysOf(got))
+	}
+	clock.Advance(time.Minute)
+	run()
+	got := run() // a second look pings nobody again
+	if len(got) != 1 || !strings.Contains(got[0].HTML, e.ID) || !strings.Contains(got[0].HTML, "tg://user?id=1001") {
+		t.Fatalf("pings after the assessment's deadline = %+v, want one mentioning the admin", keysOf(got))
 	}
 }

@@ -99,3 +99,30 @@ func TestMaintListsAndAddsWindows(t *testing.T) {
 	bad := command(t, tg, opsChat, alice, "/maint add tomorrow")
 	mustContain(t, "/maint add tomorrow", bad.Text, "/maint")
 }
+
+// /maint emergency starts the procedure: a message with a button per
+// step; a step pressed is done, and the window holds pages meanwhile.
+func TestEmergencyProcedureThroughTelegram(t *testing.T) {
+	tg := telegramtest.New(t)
+	tg.AddChat(opsChat)
+	cfg := incidentConfig(t, tg, newTarget(t, 200, "HEALTHY"))
+	start(t, cfg, app.Options{})
+
+	refused := command(t, tg, opsChat, bob, "/maint emergency database failover")
+	mustContain(t, "/maint emergency by an operator", refused.Text, "Only admins")
+	msg := command(t, tg, opsChat, alice, "/maint emergency database failover")
+	mustContain(t, "/maint emergency", msg.Text, "E-1", "database failover")
+	if len(msg.ReplyMarkup) == 0 {
+		t.Fatalf("no step buttons:\n%s", msg.Text)
+	}
+	first := msg.ReplyMarkup[0][0].CallbackData
+	q := tg.PressButton(bob, msg, first)
+	answered(t, tg, q)
+	done := tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ID == msg.ID && m.EditCount > 0 })
+	if _, still := done.Button(first); still {
+		t.Errorf("the done step still has its button:\n%s", done.Text)
+	}
+	mustContain(t, "after the step", done.Text, "@bob")
+	list := command(t, tg, opsChat, mallory, "/maint")
+	mustContain(t, "/maint during the emergency", list.Text, "M-1")
+}

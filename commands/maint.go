@@ -37,19 +37,25 @@ const (
 )
 
 // maintUsage is /maint's usage line.
-const maintUsage = "/maint [add <YYYY-MM-DD> <HH:MM> <30m|2h|1d> [scope=api,db] <title> | start|end|cancel <id>]"
+const maintUsage = "/maint [add <YYYY-MM-DD> <HH:MM> <30m|2h|1d> [scope=api,db] <title> | start|end|cancel <id> | emergency <reason>]"
 
 // Maint is /maint: alone, it lists the active and upcoming maintenance
 // windows; admins add a one-off window, start one early, end one early or
-// cancel one. Viewers may list: knowing why nobody is paged is for
+// cancel one, or call emergency maintenance ("emergency <reason>") on
+// emergency, the first desk given (without one, /maint emergency says it
+// is not set up). Viewers may list: knowing why nobody is paged is for
 // everyone. now is the clock (time.Now when nil).
-func Maint(desk MaintDesk, now func() time.Time) Command {
+func Maint(desk MaintDesk, now func() time.Time, emergency ...EmergencyDesk) Command {
 	if now == nil {
 		now = time.Now
 	}
+	var emg EmergencyDesk
+	if len(emergency) > 0 {
+		emg = emergency[0]
+	}
 	return Command{
 		Name:        "maint",
-		Description: "Maintenance windows, during which pages are held: list them, or (admins) add, start, end or cancel one",
+		Description: "Maintenance windows, during which pages are held: list them, or (admins) add, start, end or cancel one, or call emergency maintenance",
 		Usage:       maintUsage,
 		MinRole:     RoleViewer,
 		Handle: func(ctx context.Context, req Request) (Reply, error) {
@@ -60,12 +66,17 @@ func Maint(desk MaintDesk, now func() time.Time) Command {
 			}
 			sub := strings.ToLower(fields[0])
 			switch sub {
-			case "add", maint.OpStart, maint.OpEnd, maint.OpCancel:
+			case "add", maint.OpStart, maint.OpEnd, maint.OpCancel, "emergency":
 			default:
 				return Reply{}, ErrUsage
 			}
-			if req.Role < RoleAdmin {
+			switch {
+			case req.Role < RoleAdmin && sub == "emergency":
+				return Text(render.NewHTML().Text("Only admins can call emergency maintenance.")), nil
+			case req.Role < RoleAdmin:
 				return Text(render.NewHTML().Text("Only admins can change maintenance windows.")), nil
+			case sub == "emergency":
+				return maintEmergency(ctx, emg, req, at)
 			}
 			if sub == "add" {
 				return maintAdd(ctx, desk, req, at)

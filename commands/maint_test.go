@@ -11,15 +11,19 @@ import (
 	"github.com/opsbot/opsbot/storage/storagetest"
 )
 
-// The desk in production is maint's Planner.
-var _ MaintDesk = maint.Planner{}
+// The desks in production are maint's Planner and EmergencyDesk.
+var (
+	_ MaintDesk     = maint.Planner{}
+	_ EmergencyDesk = maint.EmergencyDesk{}
+)
 
-// maintEnv is /maint on a real store with the checklist's windows, and a
-// clock the test moves.
+// maintEnv is /maint on a real store with the checklist's windows and the
+// emergency procedure, and a clock the test moves.
 type maintEnv struct {
 	t    *testing.T
 	cmd  Command
 	cal  maint.Calendar
+	emg  maint.EmergencyDesk
 	now  time.Time
 	stop func()
 }
@@ -28,8 +32,8 @@ func newMaintEnv(t *testing.T) *maintEnv {
 	t.Helper()
 	s := storagetest.Open(t)
 	p := maint.Planner{Recurring: maint.DefaultRecurrences(), Store: s.Maintenance()}
-	e := &maintEnv{t: t, cal: p.Calendar(), now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
-	e.cmd = Maint(p, func() time.Time { return e.now })
+	e := &maintEnv{t: t, cal: p.Calendar(), emg: maint.EmergencyDesk{Store: s.Emergencies(), Windows: p}, now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	e.cmd = Maint(p, e.clock, e.emg)
 	e.stop = func() { _ = s.Close(context.Background()) }
 	if _, err := NewRegistry(e.cmd); err != nil {
 		t.Fatal(err)
@@ -37,11 +41,19 @@ func newMaintEnv(t *testing.T) *maintEnv {
 	return e
 }
 
+func (e *maintEnv) clock() time.Time { return e.now }
+
 // run runs /maint args as role and returns the reply's HTML.
 func (e *maintEnv) run(args string, role Role) (string, error) {
 	e.t.Helper()
-	r, err := e.cmd.Handle(e.t.Context(), Request{Command: "maint", Args: args, ChatID: -100, UserID: 42, Username: "alice", Role: role, At: e.now})
+	r, err := e.reply(args, role)
 	return r.HTML, err
+}
+
+// reply runs /maint args as role and returns the reply.
+func (e *maintEnv) reply(args string, role Role) (Reply, error) {
+	e.t.Helper()
+	return e.cmd.Handle(e.t.Context(), Request{Command: "maint", Args: args, ChatID: -100, UserID: 42, Username: "alice", Role: role, At: e.now})
 }
 
 // says runs /maint args as an admin and checks that the reply holds every want.
@@ -158,13 +170,13 @@ func TestMaintRejectsBadInput(t *testing.T) {
 		"frobnicate", "add", "add 2026-12-06", "add 2026-12-06 02:00 2h", "add 2026-13-06 02:00 2h x",
 		"add 2026-12-06 2am 2h x", "add 2026-12-06 02:00 soon x", "add 2026-12-06 02:00 4:00 x",
 		"add 2026-12-06 02:00 2h scope=", "add 2026-12-06 02:00 2h scope=api", "add 06.12.2026 02:00 2h x",
-		"start", "end M-1 now", "cancel",
+		"start", "end M-1 now", "cancel", "emergency", "EMERGENCY  ",
 	} {
 		if got, err := e.run(args, RoleAdmin); !errors.Is(err, ErrUsage) {
 			t.Errorf("/maint %s = %q, %v; want ErrUsage", args, got, err)
 		}
 	}
-	if e.cmd.Usage != "/maint [add <YYYY-MM-DD> <HH:MM> <30m|2h|1d> [scope=api,db] <title> | start|end|cancel <id>]" {
+	if e.cmd.Usage != "/maint [add <YYYY-MM-DD> <HH:MM> <30m|2h|1d> [scope=api,db] <title> | start|end|cancel <id> | emergency <reason>]" {
 		t.Errorf("usage %q", e.cmd.Usage)
 	}
 	for args, want := range map[string]string{

@@ -28,7 +28,7 @@ func indexes() []collectionIndexes {
 		silenceIndexes(),
 		onceIndexes(),
 		maintenanceIndexes(),
-	}, checklistIndexes()...)
+	}, append(checklistIndexes(), emergencyIndexes()...)...)
 }
 
 // ensureIndexes creates the indexes that do not exist yet.
