@@ -57,6 +57,8 @@ type App struct {
 	transitions checks.TransitionSink
 	maintenance engine.Suppressor
 	started     time.Time
+	// activeMaintenance describes the active windows for /status.
+	activeMaintenance func(ctx context.Context, now time.Time) ([]string, error)
 
 	ready    chan struct{}
 	mu       sync.Mutex
@@ -154,6 +156,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 	}
 	cal := planner.Calendar()
 	cal.OnError = func(err error) { a.log.Warn("reading maintenance windows; paging anyway", "err", err) }
+	a.activeMaintenance = activeWindows(cal)
 	var hold engine.Suppressor = cal
 	if a.maintenance != nil {
 		hold = a.maintenance
@@ -292,7 +295,8 @@ func (a *App) commands(store *storage.Store, ch commands.Checks, logs commands.L
 	builtin := []commands.Command{
 		commands.Help(reg),
 		commands.Health(ch),
-		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now, Alerts: alerts, Incidents: desk}),
+		commands.Status(commands.StatusDeps{Checks: ch, Probes: probes, Started: a.started, Now: a.clock.Now, Alerts: alerts, Incidents: desk,
+			Maintenance: a.activeMaintenance}),
 		commands.Logs(logs),
 	}
 	incCmds, incActs := incidentCommands(desk, a.clock.Now)

@@ -160,3 +160,26 @@ func (a *App) adminMentions() string {
 	}
 	return h.String()
 }
+
+// activeWindows describes the maintenance windows active at now, for
+// /status.
+func activeWindows(cal maint.Calendar) func(ctx context.Context, now time.Time) ([]string, error) {
+	return func(ctx context.Context, now time.Time) ([]string, error) {
+		ws, err := cal.Windows(ctx, now.Add(-25*time.Hour), now.Add(time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, w := range ws {
+			if w.Phase(now) != maint.PhaseActive {
+				continue
+			}
+			scope := "all checks"
+			if len(w.Scope) > 0 {
+				scope = strings.Join(w.Scope, ", ")
+			}
+			out = append(out, fmt.Sprintf("%s (%s) until %s; pages for %s held", w.ID, w.Title, w.EffectiveEnd().UTC().Format("15:04 MST"), scope))
+		}
+		return out, nil
+	}
+}

@@ -125,4 +125,6 @@ func TestEmergencyProcedureThroughTelegram(t *testing.T) {
 	mustContain(t, "after the step", done.Text, "@bob")
 	list := command(t, tg, opsChat, mallory, "/maint")
 	mustContain(t, "/maint during the emergency", list.Text, "M-1")
+	status := command(t, tg, opsChat, mallory, "/status")
+	mustContain(t, "/status during the emergency", status.Text, "🛠 maintenance: M-1", "pages for all checks held")
 }

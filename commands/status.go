@@ -27,6 +27,9 @@ type StatusDeps struct {
 	Alerts func() []checks.RuleState
 	// Incidents lists the incidents; nil leaves them out.
 	Incidents IncidentDesk
+	// Maintenance says which maintenance windows are active at now, in a
+	// few words each; nil leaves them out.
+	Maintenance func(ctx context.Context, now time.Time) ([]string, error)
 }
 
 // Status is /status: opsbot's own health, its uptime, and each check's last
@@ -65,6 +68,17 @@ func Status(d StatusDeps) Command {
 			}
 			if d.Incidents != nil {
 				statusIncidents(ctx, h, d.Incidents, now)
+			}
+			if d.Maintenance != nil {
+				active, err := d.Maintenance(ctx, now)
+				switch {
+				case err != nil:
+					h.Text("❌ maintenance: cannot read the windows").Line()
+				case len(active) > 0:
+					for _, w := range active {
+						h.Text("🛠 maintenance: " + w).Line()
+					}
+				}
 			}
 			names := d.Checks.Runner.Names()
 			if len(names) == 0 {
