@@ -143,6 +143,10 @@ func (a *App) Run(ctx context.Context) (err error) {
 	cleanups = append(cleanups, func() { stopBG(); bg.Wait() })
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Audit(), a.log) })
 	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.History(), a.log) })
+	if set.eventTee != nil {
+		bg.Go(func() { set.eventTee.flushLoop(bgCtx, a.clock, store.EventCounts(), a.log) })
+		bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.EventCounts(), a.log) })
+	}
 
 	var sender atomic.Pointer[bot.OutboxSender]
 	queue := outboxQueue{outbox: store.Outbox(), now: a.clock.Now, notify: func() {

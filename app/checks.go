@@ -30,6 +30,8 @@ type checkSet struct {
 	// for /logs.
 	events *events.Handler
 	logs   *logScanner
+	// eventTee counts the events for the digests, once the store is open.
+	eventTee *eventTee
 }
 
 // buildChecks turns the checks section into runnable specs and rules. A

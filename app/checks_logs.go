@@ -108,7 +108,8 @@ func (set *checkSet) buildLogs(c *config.LogsCheck, timeout time.Duration) (chec
 
 func (set *checkSet) buildEvents(c *config.EventsCheck) (checks.Checker, error) {
 	store := events.NewMemory(1000)
-	h, err := events.NewHandler(events.Options{Secret: []byte(c.Secret), Sink: store})
+	set.eventTee = newEventTee(store)
+	h, err := events.NewHandler(events.Options{Secret: []byte(c.Secret), Sink: set.eventTee})
 	if err != nil {
 		return nil, err
 	}

@@ -30,11 +30,16 @@ type Digest struct {
 	// Incidents are the period's incidents; PrevIncidents the previous
 	// period's.
 	Incidents, PrevIncidents IncidentStats
-	// Security and RateLimit count not-ok runs of the checks
-	// Sources.SecurityChecks and Sources.RateLimitChecks name. The history
-	// keeps statuses per hour, not the events behind them, so these are
-	// flagged runs (each one a window over the threshold, or failing for
-	// another reason such as a critical alert), not numbers of events.
+	// Security and RateLimit are the period's security and rate-limit
+	// events. With Sources.Events they are counted events (Flags.Counted):
+	// Security the security_violation events the webhook received,
+	// RateLimit the events reporting a rate limit hit (security
+	// violations among them, so those are in both). Without it they fall
+	// back to the not-ok runs of the checks Sources.SecurityChecks and
+	// Sources.RateLimitChecks name, since the check history keeps
+	// statuses, not events: flagged runs (each one a window over the
+	// threshold, or failing for another reason such as a critical alert),
+	// not numbers of events.
 	Security, RateLimit Flags
 	// Maintenance lists the maintenance windows that ended in the period;
 	// nil unless Sources.Maintenance is set.
@@ -51,7 +56,11 @@ type Digest struct {
 	// AllClear is set when nothing needs the team's attention: no
 	// incident opened in the period or open at its end, at least one
 	// check reported and every one ran and was ok on every run, and no
-	// security or rate-limit flags.
+	// security or rate-limit flags or, with Sources.Events, no security
+	// event (and the counts could be read). Rate-limit events alone do
+	// not count against it: a limiter turning some requests away is doing
+	// its job, and a burst of them over the events or log check's
+	// threshold shows as a not-ok run of that check.
 	AllClear bool
 }
 
@@ -69,9 +78,18 @@ type loaded struct {
 	cur, prev acc
 }
 
-// Flags are the not-ok runs of the checks that stand for a kind of event.
+// Flags are one kind of event in the period and the previous one: the
+// events themselves, counted, when Counted is set, else the not-ok runs of
+// the checks that stand for them.
 type Flags struct {
-	// Checks names the checks counted; empty means not tracked.
+	// Counted says the figures are Events and PrevEvents, read from
+	// Sources.Events; Checks, Runs and PrevRuns are then unused.
+	Counted bool
+	// Events and PrevEvents are the events in the period and the
+	// previous one.
+	Events, PrevEvents int64
+	// Checks names the checks counted; empty (and Counted unset) means
+	// not tracked.
 	Checks []string
 	// Runs and PrevRuns are their warn and crit runs in the period and
 	// the previous one.
@@ -143,11 +161,19 @@ func Build(ctx context.Context, kind string, now time.Time, checks []string, src
 	d.Total = report("all checks", total.cur, total.prev, bounds)
 	d.Hourly = hourly.points()
 	d.Worst = worst(d.Checks)
-	if d.Security, err = flags(src.SecurityChecks, load); err != nil {
-		return Digest{}, err
-	}
-	if d.RateLimit, err = flags(src.RateLimitChecks, load); err != nil {
-		return Digest{}, err
+	countsRead := true
+	if src.Events != nil {
+		if err := d.countEvents(ctx, src.Events); err != nil {
+			d.Notes = append(d.Notes, "security and rate-limit events could not be counted")
+			countsRead = false
+		}
+	} else {
+		if d.Security, err = flags(src.SecurityChecks, load); err != nil {
+			return Digest{}, err
+		}
+		if d.RateLimit, err = flags(src.RateLimitChecks, load); err != nil {
+			return Digest{}, err
+		}
 	}
 	incs, err := src.Incidents.Incidents(ctx, prev.From, cur.To)
 	if err != nil {
@@ -156,8 +182,28 @@ func Build(ctx context.Context, kind string, now time.Time, checks []string, src
 	incs = dedupe(incs)
 	d.Incidents, d.PrevIncidents = incidentStats(incs, cur), incidentStats(incs, prev)
 	d.optional(ctx, src)
-	d.AllClear = d.allClear()
+	d.AllClear = countsRead && d.allClear()
 	return d, nil
+}
+
+// countEvents reads the security and rate-limit event counts of the period
+// and the previous one into d.Security and d.RateLimit; on error it leaves
+// both unset.
+func (d *Digest) countEvents(ctx context.Context, src EventSource) error {
+	var got [2]Flags
+	for i, class := range []string{storage.EventClassSecurity, storage.EventClassRateLimit} {
+		cur, err := src.Sum(ctx, class, d.Period.From, d.Period.To)
+		if err != nil {
+			return err
+		}
+		prev, err := src.Sum(ctx, class, d.Prev.From, d.Prev.To)
+		if err != nil {
+			return err
+		}
+		got[i] = Flags{Counted: true, Events: cur, PrevEvents: prev}
+	}
+	d.Security, d.RateLimit = got[0], got[1]
+	return nil
 }
 
 // optional reads the sources a digest can do without.
@@ -182,7 +228,7 @@ func (d *Digest) optional(ctx context.Context, src Sources) {
 
 func (d *Digest) allClear() bool {
 	if len(d.Checks) == 0 || len(d.NoData) > 0 || d.Incidents.Opened > 0 || d.Incidents.OpenAtEnd > 0 ||
-		d.Security.Runs > 0 || d.RateLimit.Runs > 0 {
+		d.Security.Runs > 0 || d.RateLimit.Runs > 0 || d.Security.Events > 0 {
 		return false
 	}
 	for _, c := range d.Checks {

@@ -2,6 +2,7 @@
 // to the ops chat: per-check availability and response times from the
 // hourly check history, the incidents of the period with their mean times
 // to acknowledge and to resolve, and, when their sources are wired in,
+// the security and rate-limit events the monitored service reported,
 // maintenance done and checklist completion. Each figure is shown next to
 // the previous period's, so a trend is visible at a glance.
 //

@@ -40,8 +40,8 @@ func Render(d Digest) string {
 	worstChecks(head, d.Worst)
 
 	tail := render.NewHTML()
-	flagLine(tail, "Security", d.Security)
-	flagLine(tail, "Rate limits", d.RateLimit)
+	flagLine(tail, "Security", "Security events", d.Security)
+	flagLine(tail, "Rate limits", "Rate-limit events", d.RateLimit)
 	maintenance(tail, d.Maintenance)
 	if c := d.Checklist; c != nil {
 		tail.Bold("Checklist").Text(" ")
@@ -202,7 +202,13 @@ func emoji(s Stats) string {
 	return "✅"
 }
 
-func flagLine(h *render.HTML, what string, f Flags) {
+// flagLine renders counted events as "Security events: 12 (was 3)" and
+// flagged runs as "Security 2 flagged runs of events (prev 1)".
+func flagLine(h *render.HTML, what, counted string, f Flags) {
+	if f.Counted {
+		h.Bold(counted+":").Textf(" %d (was %d)", f.Events, f.PrevEvents).Line()
+		return
+	}
 	if len(f.Checks) == 0 {
 		return
 	}

@@ -38,24 +38,39 @@ type ChecklistSource interface {
 	Completion(ctx context.Context, from, to time.Time) (done, total int, err error)
 }
 
+// EventSource counts the monitored service's events; *storage.EventCounts
+// is one. Sum returns the events of class (storage.EventClassSecurity,
+// storage.EventClassRateLimit) in the hours whose start lies in [from, to).
+type EventSource interface {
+	Sum(ctx context.Context, class string, from, to time.Time) (int64, error)
+}
+
+var _ EventSource = (*storage.EventCounts)(nil)
+
 // Sources are what Build reads. History and Incidents are required: a
-// digest without them would say nothing true. Maintenance and Checklist
-// are optional; nil leaves their lines out of the digest, and a failing
-// one is noted in the digest instead of failing it, since a late or
-// partial digest helps nobody less than one missing a side line.
+// digest without them would say nothing true. Maintenance, Checklist and
+// Events are optional; nil leaves their lines out of the digest, and a
+// failing one is noted in the digest instead of failing it, since a late
+// or partial digest helps nobody less than one missing a side line.
 type Sources struct {
 	History     HistorySource
 	Incidents   IncidentSource
 	Maintenance MaintenanceSource
 	Checklist   ChecklistSource
+	// Events, when set, gives the digest the security and rate-limit
+	// events of the period and the previous one, counted as the webhook
+	// received them (see Digest.Security); SecurityChecks and
+	// RateLimitChecks are then not read.
+	Events EventSource
 	// Location is the time zone the periods are cut in (nil: UTC), the
 	// team's, so that "yesterday" means their yesterday.
 	Location *time.Location
-	// SecurityChecks and RateLimitChecks name the checks whose not-ok runs
-	// the digest counts as security and rate-limit flags (e.g. the events
-	// check, and a log check with the rate_limit threshold). The history
-	// keeps no event counts, only statuses, so this is the closest honest
-	// figure; empty leaves the line out. See Digest.Security.
+	// SecurityChecks and RateLimitChecks, read when Events is nil, name
+	// the checks whose not-ok runs the digest counts as security and
+	// rate-limit flags (e.g. the events check, and a log check with the
+	// rate_limit threshold): the check history keeps statuses, not
+	// events, so without an event count this is the closest honest
+	// figure. Empty leaves the line out. See Digest.Security.
 	SecurityChecks, RateLimitChecks []string
 }
 

@@ -10,7 +10,7 @@
 // against unique indexes.
 //
 // Repositories ([AuditLog], [Counters], [History], [RuleStates], [Incidents],
-// [Outbox], [Silences], [Once], [Maintenance], [Checklists], [Emergencies]) are concrete
-// types, each on collections of its own; their consumers declare the
-// interfaces they need.
+// [Outbox], [Silences], [Once], [Maintenance], [Checklists], [Emergencies],
+// [EventCounts]) are concrete types, each on collections of its own; their
+// consumers declare the interfaces they need.
 package storage
