@@ -222,7 +222,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 		Access:      bot.Access{Chats: a.chats(), Roles: a.roles()},
 		PollTimeout: a.cfg.Telegram.PollTimeout, Workers: a.cfg.Bot.Workers,
 		HandlerTimeout: a.cfg.Bot.HandlerTimeout, ShutdownTimeout: a.cfg.Bot.ShutdownTimeout,
-		Registry: reg, Audit: store.Audit(), Metrics: bot.NewMetrics(metrics),
+		WebhookURL: a.cfg.Telegram.WebhookURL, WebhookSecret: a.cfg.Telegram.WebhookSecret,
+		UserLimit: userLimit(a.cfg.Bot.UserCommandsPerMinute),
+		Registry:  reg, Audit: store.Audit(), Metrics: bot.NewMetrics(metrics),
 		Logger: a.log, Clock: a.clock, Sleep: a.sleep,
 	})
 	if err != nil {
@@ -257,9 +259,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 	}
 	redact := NewRedactor(a.cfg.Secrets()...)
 	srv := &http.Server{
-		Handler: newHTTPHandler(metrics, redact, set.routes(),
+		Handler: newHTTPHandler(metrics, redact, withWebhook(set.routes(), b),
 			readinessCheck{"storage", store.Ping},
-			readinessCheck{"telegram", func(context.Context) error { return b.Ready() }},
+			readinessCheck{"telegram", b.ReadyContext},
 		),
 		ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
@@ -341,4 +343,13 @@ func (a *App) roles() map[int64]commands.Role {
 		roles[id] = commands.RoleAdmin
 	}
 	return roles
+}
+
+// userLimit is the per-user command limit: n a minute in bursts of up to
+// 5; 0 is none.
+func userLimit(n int) bot.Limit {
+	if n <= 0 {
+		return bot.Limit{N: -1}
+	}
+	return bot.Limit{N: n, Window: time.Minute, Burst: min(5, n)}
 }

@@ -65,7 +65,8 @@ func testConfig(t testing.TB, tg *telegramtest.Server, dir string) *config.Confi
 	// 09:00; the tests post them on demand.
 	cfg.Schedules.DailyDigest, cfg.Schedules.WeeklyDigest, cfg.Schedules.MonthlyDigest = "", "", ""
 	cfg.Schedules.DailyChecklist, cfg.Schedules.WeeklyChecklist, cfg.Schedules.MonthlyChecklist = "", "", ""
-	cfg.Maintenance.Windows = nil // nor a maintenance notice
+	cfg.Maintenance.Windows = nil     // nor a maintenance notice
+	cfg.Bot.UserCommandsPerMinute = 0 // tests send bursts of commands
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config is not valid: %v", err)
 	}

@@ -3,12 +3,15 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/opsbot/opsbot/bot"
 )
 
 // readinessCheck is one thing /readyz asks: nil when it is fine.
@@ -47,4 +50,18 @@ func newHTTPHandler(reg *prometheus.Registry, redact *Redactor, routes map[strin
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return mux
+}
+
+// withWebhook adds the bot's webhook route to routes in webhook mode.
+func withWebhook(routes map[string]http.Handler, b *bot.Bot) map[string]http.Handler {
+	pattern, h, ok := b.WebhookRoute()
+	if !ok {
+		return routes
+	}
+	out := maps.Clone(routes)
+	if out == nil {
+		out = make(map[string]http.Handler)
+	}
+	out[pattern] = h
+	return out
 }

@@ -40,6 +40,15 @@ type Options struct {
 	Workers         int
 	HandlerTimeout  time.Duration
 	ShutdownTimeout time.Duration
+	// WebhookURL, with WebhookSecret, switches from long polling to a
+	// webhook: Run calls setWebhook and updates arrive through the handler
+	// of WebhookRoute. Empty means long polling.
+	WebhookURL    string
+	WebhookSecret string
+
+	// UserLimit bounds each user's commands and button presses; zero is
+	// DefaultUserLimit, a negative N turns the limit off.
+	UserLimit Limit
 
 	Registry *commands.Registry
 	Audit    AuditRecorder
@@ -62,6 +71,9 @@ type Bot struct {
 	reg    *commands.Registry
 	audit  AuditRecorder
 	metric *Metrics
+	// userLimit is the per-user command limit.
+	userLimit *userLimiter
+	hook      *webhook // nil when polling
 
 	mu       sync.RWMutex
 	username string
@@ -98,6 +110,10 @@ func New(opts Options) (*Bot, error) {
 		audit:  opts.Audit,
 		metric: opts.Metrics,
 	}
+	if opts.UserLimit == (Limit{}) {
+		opts.UserLimit = DefaultUserLimit
+	}
+	b.userLimit = newUserLimiter(opts.Clock, opts.UserLimit)
 	b.tr = &transport{next: http.DefaultTransport.(*http.Transport).Clone(), metrics: opts.Metrics, clock: opts.Clock}
 	client := &http.Client{Transport: b.tr, Timeout: opts.PollTimeout + 15*time.Second}
 	api, err := tgbot.New(opts.Token,
@@ -107,7 +123,7 @@ func New(opts Options) (*Bot, error) {
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithWorkers(opts.Workers),
 		tgbot.WithUpdatesChannelCap(opts.Workers),
-		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "callback_query"}),
+		tgbot.WithAllowedUpdates(allowedUpdates),
 		tgbot.WithDefaultHandler(b.handle),
 		tgbot.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", err) }),
 		tgbot.WithDebugHandler(func(string, ...any) {}),
@@ -116,6 +132,11 @@ func New(opts Options) (*Bot, error) {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
 	b.api = api
+	if opts.WebhookURL != "" {
+		if b.hook, err = newWebhook(opts.WebhookURL, opts.WebhookSecret, opts.Workers); err != nil {
+			return nil, err
+		}
+	}
 	b.send = &sender{api: api, log: b.log, sleep: opts.Sleep, maxAttempts: 5}
 	return b, nil
 }
@@ -140,9 +161,13 @@ func (b *Bot) Ready() error {
 }
 
 // Run connects to Telegram, registers the command menu and handles updates
-// by long polling until ctx ends; then it lets in-flight handlers finish
-// their replies for up to ShutdownTimeout.
+// by long polling (or, with WebhookURL, registers the webhook and handles
+// the updates its handler receives) until ctx ends; then it lets in-flight
+// handlers finish their replies for up to ShutdownTimeout.
 func (b *Bot) Run(ctx context.Context) error {
+	if b.hook != nil {
+		defer b.hook.stop() // whatever happens, webhook requests stop waiting for workers
+	}
 	if err := b.connect(ctx); err != nil {
 		return err
 	}
@@ -153,12 +178,23 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.mu.Unlock()
 
 	polled := make(chan struct{})
-	go func() {
-		defer close(polled)
-		b.api.Start(ctx)
-	}()
-	b.log.Info("polling for updates", "username", b.Username(), "workers", b.opts.Workers)
+	if b.hook != nil {
+		go func() {
+			defer close(polled)
+			b.runWebhookWorkers(ctx)
+		}()
+		b.log.Info("receiving updates by webhook", "username", b.Username(), "workers", b.opts.Workers, "path", b.hook.path)
+	} else {
+		go func() {
+			defer close(polled)
+			b.api.Start(ctx)
+		}()
+		b.log.Info("polling for updates", "username", b.Username(), "workers", b.opts.Workers)
+	}
 	<-ctx.Done()
+	if b.hook != nil {
+		b.hook.stop() // new webhook requests get 503: Telegram retries them later
+	}
 
 	drain := time.NewTimer(b.opts.ShutdownTimeout)
 	defer drain.Stop()
@@ -172,8 +208,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	return nil
 }
 
-// connect calls getMe until it succeeds, makes sure no webhook stands in the
-// way of polling, and registers the command menu.
+// connect calls getMe until it succeeds, registers the webhook in webhook
+// mode or makes sure no webhook stands in the way of polling, and registers
+// the command menu.
 func (b *Bot) connect(ctx context.Context) error {
 	backoff := time.Second
 	for {
@@ -196,11 +233,21 @@ func (b *Bot) connect(ctx context.Context) error {
 		}
 		backoff = min(backoff*2, 30*time.Second)
 	}
-	if info, err := b.api.GetWebhookInfo(ctx); err != nil {
+	if b.hook != nil {
+		if err := b.setWebhook(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	} else if info, err := b.api.GetWebhookInfo(ctx); err != nil {
 		b.log.Warn("getWebhookInfo failed", "err", err)
 	} else if info.URL != "" {
 		b.log.Warn("a webhook is set; deleting it so that polling works")
 		if _, err := b.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
 			return fmt.Errorf("deleting the webhook: %w", err)
 		}
 	}

@@ -84,12 +84,20 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 		return
 	}
 	c, found := b.reg.Lookup(cmd.Name)
-	if !found {
-		if cmd.Mention == "" && !private {
-			// Likely meant for another bot in the group: not ours to answer.
-			entry.Outcome = outcomeIgnored
-			return
+	if !found && cmd.Mention == "" && !private {
+		// Likely meant for another bot in the group: not ours to answer.
+		entry.Outcome = outcomeIgnored
+		return
+	}
+	if ok, wait, notify := b.users().admit(msg.From.ID); !ok {
+		entry.Outcome, entry.Detail = outcomeRateLimited, rateLimitedDetail
+		b.log.Info("command rate limited", "chat", msg.Chat.ID, "user", msg.From.ID, "command", cmd.Name, "wait", wait, "told", notify)
+		if notify {
+			b.reply(ctx, out, render.NewHTML().Text(slowDownText(wait)).String(), nil)
 		}
+		return
+	}
+	if !found {
 		entry.Outcome = outcomeUnknown
 		b.reply(ctx, out, render.NewHTML().Text("Unknown command /"+cmd.Name+". Type /help for the list.").String(), nil)
 		return
@@ -222,6 +230,12 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	if dec.reason != "" {
 		entry.Outcome, entry.Detail = outcomeDenied, dec.reason
 		answer("", false)
+		return
+	}
+	if ok, wait, _ := b.users().admit(q.From.ID); !ok {
+		entry.Outcome, entry.Detail = outcomeRateLimited, rateLimitedDetail
+		b.log.Info("button press rate limited", "chat", chatID, "user", q.From.ID, "wait", wait)
+		answer(slowDownText(wait), false)
 		return
 	}
 	name, arg := commands.ParseCallbackData(q.Data)

@@ -112,7 +112,7 @@ func (c *Checks) resolveSecrets(getenv func(string) (string, bool)) {
 
 // Secrets returns every secret value in c, for masking in logs.
 func (c *Config) Secrets() []string {
-	out := []string{c.Telegram.Token, c.Storage.URI}
+	out := []string{c.Telegram.Token, c.Storage.URI, c.Telegram.WebhookSecret}
 	for _, ch := range c.Checks.List {
 		switch {
 		case ch.Telegram != nil:

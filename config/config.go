@@ -40,6 +40,13 @@ type Telegram struct {
 	AllowedChats []int64 `yaml:"allowed_chats" want:"a Telegram chat id (a number like -1001234567890)"`
 	// PollTimeout is the long-polling timeout for getUpdates.
 	PollTimeout time.Duration `yaml:"poll_timeout"`
+	// WebhookURL, with WebhookSecret, switches from long polling to a
+	// webhook: Telegram POSTs updates to this public URL, which must reach
+	// the HTTP server (HTTP.Addr) at the same path. Empty means polling.
+	WebhookURL string `yaml:"webhook_url" env:"WEBHOOK_URL"`
+	// WebhookSecret is the secret_token Telegram sends with every webhook
+	// request (X-Telegram-Bot-Api-Secret-Token); environment only.
+	WebhookSecret string `yaml:"-" env:"WEBHOOK_SECRET,secret"`
 }
 
 // Storage configures MongoDB.
@@ -85,6 +92,9 @@ type Bot struct {
 	HandlerTimeout time.Duration `yaml:"handler_timeout"`
 	// ShutdownTimeout bounds the wait for in-flight handlers on shutdown.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// UserCommandsPerMinute bounds each user's commands and button presses
+	// (bursts of up to 5); 0 turns the limit off.
+	UserCommandsPerMinute int `yaml:"user_commands_per_minute"`
 }
 
 // Defaults, and the limits validate.go enforces.
@@ -119,9 +129,10 @@ func Default() *Config {
 		HTTP: HTTP{Addr: defaultHTTPAddr},
 		Log:  Log{Level: defaultLogLevel, Format: defaultLogFormat},
 		Bot: Bot{
-			Workers:         defaultWorkers,
-			HandlerTimeout:  defaultHandlerTimeout,
-			ShutdownTimeout: defaultShutdownTimeout,
+			Workers:               defaultWorkers,
+			HandlerTimeout:        defaultHandlerTimeout,
+			ShutdownTimeout:       defaultShutdownTimeout,
+			UserCommandsPerMinute: 20,
 		},
 		Checks: Checks{
 			Interval:         defaultCheckInterval,

@@ -63,7 +63,7 @@ bot:
 		HTTP:        HTTP{Addr: "127.0.0.1:0"},
 		Log:         Log{Level: "debug", Format: "json"},
 		Auth:        Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},
-		Bot:         Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0},
+		Bot:         Bot{Workers: 16, HandlerTimeout: 2 * time.Minute, ShutdownTimeout: 0, UserCommandsPerMinute: 20},
 		Checks:      Default().Checks,
 		Escalation:  Default().Escalation,
 		Maintenance: Default().Maintenance,
@@ -241,7 +241,7 @@ bot:
 `, nil)
 	wantProblems(t, err,
 		// Decoding, in file order.
-		"telegram.pol_timeout: unknown key (allowed: api_url, ops_chat_id, ops_thread_id, allowed_chats, poll_timeout); did you mean poll_timeout?",
+		"telegram.pol_timeout: unknown key (allowed: api_url, ops_chat_id, ops_thread_id, allowed_chats, poll_timeout, webhook_url); did you mean poll_timeout?",
 		`auth.admins[1]: "bob" is not a Telegram user id (a number)`,
 		`bot.handler_timeout: "2 minutes" is not a duration (use a Go duration like 2m or 90s)`,
 		// Validation, in struct order.

@@ -6,9 +6,9 @@ import (
 	"slices"
 )
 
-// Redacted returns a copy of c that is safe to log: the bot token and the
-// escalation action's Railway token and secret header values are replaced
-// by "[redacted]", and the MongoDB URI keeps only its scheme, hosts and
+// Redacted returns a copy of c that is safe to log: the bot token, the
+// webhook secret and the escalation action's Railway token and secret
+// header values are replaced by "[redacted]", and the MongoDB URI keeps only its scheme, hosts and
 // database (no user, password or options).
 func (c *Config) Redacted() *Config {
 	r := *c
@@ -19,6 +19,9 @@ func (c *Config) Redacted() *Config {
 	r.Escalation = c.Escalation.redacted()
 	if r.Telegram.Token != "" {
 		r.Telegram.Token = redacted
+	}
+	if r.Telegram.WebhookSecret != "" {
+		r.Telegram.WebhookSecret = redacted
 	}
 	if r.Storage.URI != "" {
 		r.Storage.URI = redactURI(r.Storage.URI)

@@ -74,6 +74,7 @@ func (t *Telegram) validate(path string, add addFunc) {
 		seen[id] = i
 	}
 	durationRange(add, path+".poll_timeout", t.PollTimeout, 2*time.Second, 60*time.Second, "")
+	t.validateWebhook(path, add)
 }
 
 // tokenProblem says what is wrong with a bot token without repeating it, or
@@ -213,6 +214,9 @@ func (b *Bot) validate(path string, add addFunc) {
 	}
 	durationRange(add, path+".handler_timeout", b.HandlerTimeout, time.Second, 10*time.Minute, "")
 	durationRange(add, path+".shutdown_timeout", b.ShutdownTimeout, 0, 5*time.Minute, "0 means do not wait")
+	if b.UserCommandsPerMinute < 0 || b.UserCommandsPerMinute > 600 {
+		add(path+".user_commands_per_minute", fmt.Sprintf("must be between 0 (no limit) and 600, got %d", b.UserCommandsPerMinute))
+	}
 }
 
 // durationRange reports d outside lo..hi, saying the range.
