@@ -28,6 +28,7 @@ func indexes() []collectionIndexes {
 		silenceIndexes(),
 		onceIndexes(),
 		maintenanceIndexes(),
+		leaseIndexes(),
 	}, append(checklistIndexes(), emergencyIndexes()...)...)
 }
 
