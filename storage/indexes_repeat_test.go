@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// TestEmergencyIndexesCreateTwice checks that emergencyIndexes, which is
-// not in indexes() yet, creates on the embedded server and again on a
-// restart (FerretDB v1 panics on some repeated createIndexes).
-func TestEmergencyIndexesCreateTwice(t *testing.T) {
+// TestIndexesCreateTwice creates the indexes of the newer repositories
+// twice, as a restart does (FerretDB v1 panics on some repeated
+// createIndexes), and checks each collection ends up with exactly its own.
+func TestIndexesCreateTwice(t *testing.T) {
 	t.Parallel()
 	s, err := Open(t.Context(), Options{DataDir: t.TempDir()})
 	if err != nil {
@@ -21,12 +21,16 @@ func TestEmergencyIndexesCreateTwice(t *testing.T) {
 		defer cancel()
 		_ = s.Close(ctx)
 	})
+	specs := append(append([]collectionIndexes{maintenanceIndexes()}, checklistIndexes()...), emergencyIndexes()...)
 	for range 2 {
-		if err := ensureIndexes(t.Context(), s.db, emergencyIndexes()); err != nil {
+		if err := ensureIndexes(t.Context(), s.db, specs); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := map[string][]string{
+		MaintenanceCollection:    {"_id_", "until_1"},
+		ChecklistsCollection:     {"_id_", "posted_1"},
+		ChecklistTicksCollection: {"_id_", "posted_1"},
 		EmergenciesCollection:    {"_id_", "started_at_1"},
 		EmergencyStepsCollection: {"_id_", "emergency_1", "started_1"},
 	}
