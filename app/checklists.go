@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -72,16 +71,9 @@ func (v resultVerifier) Verify(_ context.Context, name string, now time.Time) (s
 		if name == checklist.VerifyResponseTime && r.Duration >= 5*time.Second {
 			continue
 		}
-		return fmt.Sprintf("%s ok at %s UTC: %s", check, r.ObservedAt.UTC().Format("15:04"), clipText(r.Message, 80)), true
+		return fmt.Sprintf("%s ok at %s UTC: %s", check, r.ObservedAt.UTC().Format("15:04"), render.Clip(r.Message, 80)), true
 	}
 	return "", false
-}
-
-func clipText(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 // checklistJob posts a checklist to the ops chat, keyed by its kind and
@@ -96,19 +88,9 @@ func (a *App) checklistJob(desk checklist.Desk, queue outboxQueue) func(ctx cont
 		html, kb := checklist.Render(run, now)
 		m := storage.Message{Key: fmt.Sprintf("checklist/%s/%s", kind, at.Format("2006-01-02")), ChatID: a.cfg.Telegram.OpsChatID,
 			ThreadID: int64(a.cfg.Telegram.OpsThreadID), Kind: storage.KindSend, HTML: html, CreatedAt: now}
-		m.Keyboard = keyboardJSON(kb)
+		m.Keyboard = render.KeyboardJSON(kb)
 		return queue.Enqueue(ctx, m)
 	}
-}
-
-// keyboardJSON is an inline keyboard as the outbox stores it.
-func keyboardJSON(kb [][]render.Button) []byte {
-	k := render.Keyboard(kb)
-	if k == nil {
-		return nil
-	}
-	b, _ := json.Marshal(k)
-	return b
 }
 
 // maintenanceDone lists the maintenance windows that ended in a period,

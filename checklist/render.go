@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/opsbot/opsbot/bot/render"
 )
@@ -76,9 +75,9 @@ const (
 // renderText renders r in style s and reports whether every item fitted.
 func renderText(r Run, now time.Time, s style) (string, bool) {
 	done, total := r.Done(), len(r.Items)
-	head := render.NewHTML().Text("📋 ").Bold(clip(oneLine(r.Title), titleChars))
+	head := render.NewHTML().Text("📋 ").Bold(render.Clip(oneLine(r.Title), titleChars))
 	if r.ID != "" {
-		head.Text(" · " + clip(r.ID, labelChars))
+		head.Text(" · " + render.Clip(r.ID, labelChars))
 	}
 	head.Line()
 	if done == total {
@@ -105,7 +104,7 @@ func renderText(r Run, now time.Time, s style) (string, bool) {
 			section = it.Section
 			h := render.NewHTML().Line()
 			if section != "" {
-				h.Bold(clip(oneLine(section), titleChars)).Line()
+				h.Bold(render.Clip(oneLine(section), titleChars)).Line()
 			}
 			lines = append(lines, line{html: h.String()})
 		}
@@ -164,7 +163,7 @@ func assemble(head string, lines []line, foot string) (string, bool) {
 func itemLine(it Item, ticks map[string]Tick, now time.Time, s style) string {
 	text := oneLine(it.Text)
 	if s == styleClipped {
-		text = clip(text, clippedChars)
+		text = render.Clip(text, clippedChars)
 	}
 	t, ticked := ticks[it.ID]
 	h := render.NewHTML()
@@ -174,9 +173,9 @@ func itemLine(it Item, ticks map[string]Tick, now time.Time, s style) string {
 	h.Text("✅ " + text)
 	if s == styleFull {
 		if t.Evidence != "" {
-			h.Text(" — ").Italic(clip(oneLine(t.Evidence), evidenceChars))
+			h.Text(" — ").Italic(render.Clip(oneLine(t.Evidence), evidenceChars))
 		} else {
-			h.Text(" — by " + clip(oneLine(t.By), labelChars+10) + " " + stamp(t.At, now))
+			h.Text(" — by " + render.Clip(oneLine(t.By), labelChars+10) + " " + stamp(t.At, now))
 		}
 	}
 	return h.Line().String()
@@ -227,25 +226,10 @@ func stamp(t, now time.Time) string {
 // Stamp formats t as Render does, for messages about a run (toasts).
 func Stamp(t, now time.Time) string { return stamp(t, now) }
 
-// clip keeps the first n characters of s, adding "…" when it cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i := 0
-	for k := range s {
-		if i == n {
-			return strings.TrimRight(s[:k], " ") + "…"
-		}
-		i++
-	}
-	return s
-}
-
 // clipWords is clip cutting at a word boundary when one is near, for
 // button labels that must read at a glance.
 func clipWords(s string, n int) string {
-	c := clip(s, n)
+	c := render.Clip(s, n)
 	if c == s {
 		return c
 	}

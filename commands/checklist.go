@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsbot/opsbot/bot/render"
 	"github.com/opsbot/opsbot/checklist"
 )
 
@@ -98,7 +99,7 @@ func ChecklistButton(desk ChecklistDesk, now func() time.Time) Action {
 			default:
 				toast = "Already ticked by " + res.Tick.By + " at " + when + "."
 			}
-			return Outcome{Toast: clip(toast, 200), Edit: &Reply{HTML: html, Keyboard: kb}}, nil
+			return Outcome{Toast: render.Clip(toast, 200), Edit: &Reply{HTML: html, Keyboard: kb}}, nil
 		},
 	}
 }

@@ -28,7 +28,7 @@ type EmergencyDesk interface {
 // maintEmergency answers "/maint emergency <reason>": it calls an
 // emergency and replies with its procedure, a button per step.
 func maintEmergency(ctx context.Context, desk EmergencyDesk, req Request, now time.Time) (Reply, error) {
-	reason := clip(afterFields(req.Args, 1), cardFieldMax)
+	reason := render.Clip(afterFields(req.Args, 1), cardFieldMax)
 	if reason == "" {
 		return Reply{}, ErrUsage
 	}
@@ -73,7 +73,7 @@ func EmergencyButton(desk EmergencyDesk, now func() time.Time) Action {
 				return Outcome{}, err
 			}
 			html, kb := maint.RenderEmergency(m.Emergency, steps, at)
-			return Outcome{Toast: clip(emergencyToast(m, by, at), 200), Edit: &Reply{HTML: html, Keyboard: kb}}, nil
+			return Outcome{Toast: render.Clip(emergencyToast(m, by, at), 200), Edit: &Reply{HTML: html, Keyboard: kb}}, nil
 		},
 	}
 }

@@ -37,7 +37,7 @@ func Escalate(desk IncidentDesk) Command {
 				return Reply{}, err
 			}
 			h := render.NewHTML().Text(statusIcon(inc.Status) + " ").Bold(inc.ID).
-				Text(" opened and " + levelName(inc.Policy, inc.Level) + " paged: " + clip(text, manualTextMax))
+				Text(" opened and " + levelName(inc.Policy, inc.Level) + " paged: " + render.Clip(text, manualTextMax))
 			return Text(h), nil
 		},
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsbot/opsbot/bot/render"
 	"github.com/opsbot/opsbot/incident"
 )
 
@@ -39,7 +40,7 @@ func IncidentButtons(desk IncidentDesk, now func() time.Time) Action {
 			if out.Unknown {
 				return Outcome{Toast: target + " no longer exists."}, nil
 			}
-			return Outcome{Toast: clip(out.Short, 200)}, nil
+			return Outcome{Toast: render.Clip(out.Short, 200)}, nil
 		},
 	}
 }

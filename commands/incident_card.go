@@ -40,13 +40,13 @@ const (
 
 // Card is an incident's card: severity icon + id + check, status and level (name), summary, target if any, how long it has lasted (incident.Age / Duration, "lasted 12m" when resolved, "resolved by recovery"/"by @x"), who acknowledged, snooze end, next escalation time (HH:MM UTC and "in 4m"), the rule's EscalateNote, the last action result, and the keyboard.
 func (c Cards) Card(inc incident.Incident, now time.Time) (html string, keyboard [][]render.Button) {
-	h := render.NewHTML().Text(severityIcon(inc.Severity) + " ").Bold(inc.ID).Text(" · ").Bold(clip(inc.Check, cardFieldMax)).Line()
+	h := render.NewHTML().Text(severityIcon(inc.Severity) + " ").Bold(inc.ID).Text(" · ").Bold(render.Clip(inc.Check, cardFieldMax)).Line()
 	h.Text(statusIcon(inc.Status) + " " + string(inc.Status) + " · " + levelName(inc.Policy, inc.Level)).Line()
 	if inc.Summary != "" {
-		h.Text(clip(inc.Summary, cardSummaryMax)).Line()
+		h.Text(render.Clip(inc.Summary, cardSummaryMax)).Line()
 	}
 	if inc.Target != "" {
-		h.Text("Target: ").Code(clip(inc.Target, cardFieldMax)).Line()
+		h.Text("Target: ").Code(render.Clip(inc.Target, cardFieldMax)).Line()
 	}
 	if inc.Manual {
 		h.Text("Reported")
@@ -82,10 +82,10 @@ func (c Cards) Card(inc incident.Incident, now time.Time) (html string, keyboard
 		h.Text("⏭ " + levelName(inc.Policy, inc.Level+1) + " at " + clock(inc.NextEscalationAt, now) + " (" + until(inc.NextEscalationAt, now) + ")").Line()
 	}
 	if inc.EscalateNote != "" && inc.Status != incident.StatusResolved {
-		h.Italic("Escalate " + clip(inc.EscalateNote, cardFieldMax)).Line()
+		h.Italic("Escalate " + render.Clip(inc.EscalateNote, cardFieldMax)).Line()
 	}
 	if a := lastAction(inc); a != "" {
-		h.Text("⚙️ Action: " + clip(a, cardFieldMax)).Line()
+		h.Text("⚙️ Action: " + render.Clip(a, cardFieldMax)).Line()
 	}
 	if inc.Group != "" {
 		h.Text("Part of alert storm " + inc.Group).Line()
@@ -112,12 +112,12 @@ func (c Cards) Page(inc incident.Incident, p incident.Page) string {
 	} else {
 		h.Bold(inc.ID + " escalated to " + level)
 		if p.Reason != "" {
-			h.Text(" (" + clip(p.Reason, cardFieldMax) + ")")
+			h.Text(" (" + render.Clip(p.Reason, cardFieldMax) + ")")
 		}
 	}
-	h.Line().Text(severityIcon(inc.Severity) + " ").Bold(clip(inc.Check, cardFieldMax))
+	h.Line().Text(severityIcon(inc.Severity) + " ").Bold(render.Clip(inc.Check, cardFieldMax))
 	if inc.Summary != "" {
-		h.Text(": " + clip(inc.Summary, cardSummaryMax))
+		h.Text(": " + render.Clip(inc.Summary, cardSummaryMax))
 	}
 	return h.String()
 }
@@ -155,7 +155,7 @@ func (c Cards) StormCard(id string, members []incident.Incident, now time.Time) 
 			h.Text("…and " + strconv.Itoa(len(sorted)-i) + " more").Line()
 			break
 		}
-		h.Text(statusIcon(m.Status) + " ").Bold(m.ID).Text(" · " + clip(m.Check, stormCheckMax) + " · " + m.Level.String()).Line()
+		h.Text(statusIcon(m.Status) + " ").Bold(m.ID).Text(" · " + render.Clip(m.Check, stormCheckMax) + " · " + m.Level.String()).Line()
 	}
 	if !next.IsZero() {
 		h.Text("⏭ Next escalation at " + clock(next, now) + " (" + until(next, now) + ")").Line()
@@ -185,7 +185,7 @@ func (c Cards) StormPage(id string, members []incident.Incident, p incident.Page
 	} else {
 		h.Bold(storm + " reached " + level)
 		if p.Reason != "" {
-			h.Text(" (" + clip(p.Reason, cardFieldMax) + ")")
+			h.Text(" (" + render.Clip(p.Reason, cardFieldMax) + ")")
 		}
 	}
 	if len(names) > 0 {
@@ -194,7 +194,7 @@ func (c Cards) StormPage(id string, members []incident.Incident, p incident.Page
 			shown = shown[:stormPageChecks]
 		}
 		for i := range shown {
-			shown[i] = clip(shown[i], stormCheckMax)
+			shown[i] = render.Clip(shown[i], stormCheckMax)
 		}
 		h.Line().Text("Checks: " + strings.Join(shown, ", "))
 		if more := len(names) - len(shown); more > 0 {

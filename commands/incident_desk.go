@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/opsbot/opsbot/bot/render"
 	"github.com/opsbot/opsbot/incident"
@@ -231,21 +230,6 @@ func until(t, now time.Time) string {
 		return "now"
 	}
 	return "in " + incident.FormatDuration(t.Sub(now))
-}
-
-// clip keeps the first n characters of s, adding "…" when it cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i := 0
-	for k := range s {
-		if i == n {
-			return strings.TrimRight(s[:k], " \n") + "…"
-		}
-		i++
-	}
-	return s
 }
 
 // actReply runs a person's op from a chat command and words the reply.

@@ -77,7 +77,7 @@ func timeline(h *render.HTML, entries []incident.TimelineEntry) {
 			h.Text(" · " + e.Level.String())
 		}
 		if e.Note != "" {
-			h.Text(" — " + clip(e.Note, timelineNoteMax))
+			h.Text(" — " + render.Clip(e.Note, timelineNoteMax))
 		}
 	}
 }

@@ -49,7 +49,7 @@ func Incidents(desk IncidentDesk) Command {
 					h.Text("…and " + strconv.Itoa(len(list)-i) + " more").Line()
 					break
 				}
-				h.Text(statusIcon(inc.Status) + " ").Bold(inc.ID).Text(" · " + inc.Level.String() + " · " + clip(inc.Check, stormCheckMax) + " · ")
+				h.Text(statusIcon(inc.Status) + " ").Bold(inc.ID).Text(" · " + inc.Level.String() + " · " + render.Clip(inc.Check, stormCheckMax) + " · ")
 				if d, ok := incident.Duration(inc); ok {
 					h.Text("lasted " + incident.FormatDuration(d))
 				} else {

@@ -153,7 +153,7 @@ func parseMaintAdd(args string, now time.Time) (w maint.Window, refusal string, 
 		titleAt = 4
 	}
 	w = maint.Window{
-		Title: clip(afterFields(args, titleAt), cardFieldMax), Kind: maint.KindOneOff,
+		Title: render.Clip(afterFields(args, titleAt), cardFieldMax), Kind: maint.KindOneOff,
 		Start: start, End: end, Notice: min(maintNotice, max(start.Sub(now), 0)), Scope: scope,
 	}
 	switch {

@@ -29,7 +29,7 @@ func maintList(ctx context.Context, desk MaintDesk, req Request, now time.Time) 
 			h.Bold("Maintenance windows, next 30 days").Line()
 		}
 		n++
-		h.Line().Text(maintPhaseIcon(phase) + " ").Bold(w.ID).Text(" " + clip(w.Title, cardFieldMax) + " — " + maintPhaseText(w, phase, now)).Line()
+		h.Line().Text(maintPhaseIcon(phase) + " ").Bold(w.ID).Text(" " + render.Clip(w.Title, cardFieldMax) + " — " + maintPhaseText(w, phase, now)).Line()
 		maintDetails(h, w, now)
 	}
 	if n == 0 {

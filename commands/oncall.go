@@ -76,7 +76,7 @@ func silenceList(h *render.HTML, silences []incident.Silence, now time.Time) {
 			h.Text(" by " + s.By)
 		}
 		if s.Reason != "" {
-			h.Text(" — " + clip(s.Reason, cardFieldMax))
+			h.Text(" — " + render.Clip(s.Reason, cardFieldMax))
 		}
 	}
 }

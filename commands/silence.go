@@ -81,7 +81,7 @@ func Silence(desk IncidentDesk) Command {
 			}
 			h := render.NewHTML().Text("🔇 ").Bold(check).Text(" silenced for " + incident.FormatDuration(d) + ", until " + clock(s.Until, req.At) + ", by " + s.By)
 			if s.Reason != "" {
-				h.Text(" — " + clip(s.Reason, cardFieldMax))
+				h.Text(" — " + render.Clip(s.Reason, cardFieldMax))
 			}
 			h.Line().Italic("Its incidents still open and are recorded, but nobody is paged. /silence " + check + " off ends it.")
 			return Text(h), nil

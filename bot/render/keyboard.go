@@ -1,5 +1,7 @@
 package render
 
+import "encoding/json"
+
 // Button is one inline keyboard button. It marshals to exactly the fields
 // set: Telegram requires exactly one action field per button, and
 // go-telegram/bot's own models.InlineKeyboardButton always adds an empty
@@ -28,4 +30,15 @@ func Keyboard(rows [][]Button) *InlineKeyboard {
 		return nil
 	}
 	return &InlineKeyboard{InlineKeyboard: kept}
+}
+
+// KeyboardJSON is Keyboard(rows) as JSON, the way the outbox stores a
+// reply_markup; nil when there are no buttons.
+func KeyboardJSON(rows [][]Button) []byte {
+	k := Keyboard(rows)
+	if k == nil {
+		return nil
+	}
+	b, _ := json.Marshal(k) // a struct of strings always marshals
+	return b
 }

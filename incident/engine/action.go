@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/opsbot/opsbot/bot/render"
 	"github.com/opsbot/opsbot/incident"
 )
 
@@ -46,19 +47,11 @@ func (e *Engine) runAction(ctx context.Context, inc incident.Incident, a inciden
 	case errors.Is(err, context.DeadlineExceeded):
 		return a.Action + " failed: no answer within " + incident.FormatDuration(e.opts.ActionTimeout)
 	case err != nil:
-		return a.Action + " failed: " + clip(err.Error())
+		return a.Action + " failed: " + render.Clip(strings.TrimSpace(err.Error()), 300)
 	case out == "":
 		return a.Action + " succeeded"
 	}
-	return a.Action + " succeeded: " + clip(out)
-}
-
-func clip(s string) string {
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > 300 {
-		return string(r[:300]) + "…"
-	}
-	return s
+	return a.Action + " succeeded: " + render.Clip(strings.TrimSpace(out), 300)
 }
 
 // WaitActions waits for the automated actions started so far (tests, and

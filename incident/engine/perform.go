@@ -3,7 +3,6 @@ package engine
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
@@ -263,9 +262,7 @@ func (e *Engine) msg(key string, kind storage.MessageKind, card, html string, kb
 		Key: key, ChatID: e.opts.ChatID, ThreadID: e.opts.ThreadID, Kind: kind, Card: card, HTML: html,
 		CreatedAt: e.created(),
 	}
-	if k := render.Keyboard(kb); k != nil {
-		m.Keyboard, _ = json.Marshal(k)
-	} else if kind == storage.KindEdit {
+	if m.Keyboard = render.KeyboardJSON(kb); m.Keyboard == nil && kind == storage.KindEdit {
 		m.Keyboard = []byte(`{"inline_keyboard":[]}`) // an edit without one removes the buttons
 	}
 	return m

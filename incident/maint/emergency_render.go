@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/opsbot/opsbot/bot/render"
 )
@@ -75,8 +74,8 @@ func RenderEmergency(e Emergency, steps []Step, now time.Time) (html string, key
 		h.Text("🚨 ")
 	}
 	h.Bold("Emergency maintenance " + e.ID).Line()
-	h.Text(clipText(oneLine(e.Reason), reasonChars)).Line()
-	h.Text("Started by " + clipText(oneLine(e.By), nameChars) + " at " + stampUTC(e.StartedAt, now))
+	h.Text(render.Clip(oneLine(e.Reason), reasonChars)).Line()
+	h.Text("Started by " + render.Clip(oneLine(e.By), nameChars) + " at " + stampUTC(e.StartedAt, now))
 	if e.Window != "" {
 		h.Text(" · pages held by " + e.Window)
 	}
@@ -111,9 +110,9 @@ func RenderEmergency(e Emergency, steps []Step, now time.Time) (html string, key
 func doneLine(h *render.HTML, e Emergency, s Step, d StepDone, now time.Time) {
 	h.Text("✅ ").Bold(StepTitle(s.Name))
 	if d.Note != "" {
-		h.Text(": " + clipText(oneLine(d.Note), nameChars))
+		h.Text(": " + render.Clip(oneLine(d.Note), nameChars))
 	}
-	h.Text(" — by " + clipText(oneLine(d.By), nameChars) + " at " + stampUTC(d.At, now))
+	h.Text(" — by " + render.Clip(oneLine(d.By), nameChars) + " at " + stampUTC(d.At, now))
 	if due, ok := e.Due(s); ok && d.At.After(due) {
 		h.Text(" (" + minutes(d.At.Sub(due)) + " late)")
 	}
@@ -174,7 +173,7 @@ func PingText(e Emergency, s Step, now time.Time) string {
 	if s.Prompt != "" {
 		h.Italic(s.Prompt).Line()
 	}
-	h.Text("Emergency: " + clipText(oneLine(e.Reason), reasonChars))
+	h.Text("Emergency: " + render.Clip(oneLine(e.Reason), reasonChars))
 	return h.String()
 }
 
@@ -220,21 +219,6 @@ func units(a int64, ua string, b int64, ub string) string {
 	s := strconv.FormatInt(a, 10) + ua
 	if b != 0 {
 		s += strconv.FormatInt(b, 10) + ub
-	}
-	return s
-}
-
-// clipText keeps the first n characters of s, adding "…" when it cut.
-func clipText(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i := 0
-	for k := range s {
-		if i == n {
-			return strings.TrimRight(s[:k], " ") + "…"
-		}
-		i++
 	}
 	return s
 }
