@@ -3,10 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -167,7 +163,7 @@ func TestChecklistButtonTicksAndTellsWhoWasFirst(t *testing.T) {
 // each toast and redraw names the same winner.
 func TestChecklistSimultaneousPresses(t *testing.T) {
 	t.Parallel()
-	a, b := clTwoStores(t)
+	a, b := storagetest.TwoClients(t)
 	first := clPost(t, Checklist(clDesk(a), clClock), "")
 	buttons := map[string]Action{
 		"alice": ChecklistButton(clDesk(a), clClock),
@@ -252,41 +248,4 @@ func TestChecklistSimultaneousPresses(t *testing.T) {
 			t.Errorf("%s stored by %s, the toasts said %s", data, by, winners[data])
 		}
 	}
-}
-
-// clTwoStores returns two Stores on one database with clients of their own,
-// as two replicas would have: on the embedded server the second connects
-// to the first one's socket with an ordinary pool, so their commands run
-// concurrently in FerretDB.
-func clTwoStores(t *testing.T) (*storage.Store, *storage.Store) {
-	t.Helper()
-	var (
-		first *storage.Store
-		opts  storage.Options
-	)
-	if uri := os.Getenv(storagetest.EnvURI); uri != "" {
-		first = storagetest.Open(t)
-		opts = storage.Options{URI: uri, Database: first.Database().Name()}
-	} else {
-		dir, err := os.MkdirTemp("", "chk") // short: a socket path has ~100 bytes
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = os.RemoveAll(dir) })
-		first = storagetest.OpenAt(t, dir)
-		opts = storage.Options{URI: "mongodb://" + url.PathEscape(filepath.Join(dir, "ferretdb.sock"))}
-	}
-	opts.Logger = storagetest.Logger(t)
-	second, err := storage.Open(t.Context(), opts)
-	if err != nil {
-		t.Fatalf("second client: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := second.Close(ctx); err != nil {
-			t.Error(fmt.Errorf("second client: %w", err))
-		}
-	})
-	return first, second
 }

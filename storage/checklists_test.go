@@ -138,7 +138,7 @@ func TestChecklistsErrors(t *testing.T) {
 // clients at once: exactly one tick is stored, and every loser learns it.
 func TestChecklistsConcurrentTick(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	run := mustCreate(t, a.Checklists(), clRun(clT0))
 	const workers = 8
 	type result struct {

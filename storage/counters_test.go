@@ -1,54 +1,14 @@
 package storage_test
 
 import (
-	"context"
 	"errors"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/opsbot/opsbot/storage"
 	"github.com/opsbot/opsbot/storage/storagetest"
 )
-
-// twoClients returns two Stores on one database, each with a client of its
-// own, as two replicas would have. On the embedded server the second one
-// connects to the first one's socket with an ordinary pool of many
-// connections, so its commands really run concurrently in FerretDB.
-func twoClients(t *testing.T) (*storage.Store, *storage.Store) {
-	t.Helper()
-	var (
-		first *storage.Store
-		opts  storage.Options
-	)
-	if uri := os.Getenv(storagetest.EnvURI); uri != "" {
-		first = storagetest.Open(t)
-		opts = storage.Options{URI: uri, Database: first.Database().Name()}
-	} else {
-		dir, err := os.MkdirTemp("", "ctr") // short: a socket path has ~100 bytes
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = os.RemoveAll(dir) })
-		first = storagetest.OpenAt(t, dir)
-		opts = storage.Options{URI: "mongodb://" + url.PathEscape(filepath.Join(dir, "ferretdb.sock"))}
-	}
-	opts.Logger = storagetest.Logger(t)
-	second, err := storage.Open(t.Context(), opts)
-	if err != nil {
-		t.Fatalf("second client: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = second.Close(ctx)
-	})
-	return first, second
-}
 
 func TestCountersStartAtOneAndAreSeparate(t *testing.T) {
 	t.Parallel()
@@ -74,7 +34,7 @@ func TestCountersStartAtOneAndAreSeparate(t *testing.T) {
 // number must be handed out once, and none skipped (no insert fails here).
 func TestCountersConcurrentClients(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	const workers, each = 6, 15
 	var (
 		mu   sync.Mutex

@@ -146,7 +146,7 @@ func TestEmergenciesErrors(t *testing.T) {
 // clients at once: exactly one record is stored, and every loser learns it.
 func TestEmergenciesConcurrentDone(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	e := mustStart(t, a.Emergencies(), "api down", emgT0)
 	const workers = 8
 	type result struct {
@@ -205,7 +205,7 @@ func TestEmergenciesConcurrentDone(t *testing.T) {
 // done step.
 func TestEmergenciesPingedOnceAcrossClients(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	e := mustStart(t, a.Emergencies(), "api down", emgT0)
 	var (
 		wg     sync.WaitGroup

@@ -103,7 +103,7 @@ func TestIncidentsOpenDedupAndIDs(t *testing.T) {
 // once: exactly one incident is created, and everybody gets it.
 func TestIncidentsConcurrentOpen(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	const workers = 8
 	var (
 		wg      sync.WaitGroup
@@ -176,7 +176,7 @@ func TestIncidentsUpdateConflict(t *testing.T) {
 // clients: exactly one wins.
 func TestIncidentsConcurrentUpdates(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	inc, _ := mustOpen(t, a.Incidents(), "health", incT0)
 	const workers = 6
 	var (
@@ -216,7 +216,7 @@ func TestIncidentsConcurrentUpdates(t *testing.T) {
 // while the other opens its fingerprint: one unresolved incident remains.
 func TestIncidentsReopenRacesOpen(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	for round := range 4 {
 		check := "svc" + string(rune('a'+round))
 		inc, _ := mustOpen(t, a.Incidents(), check, incT0)

@@ -112,7 +112,7 @@ func TestLeaseRelease(t *testing.T) {
 // term after an expired one: exactly one wins.
 func TestLeaseConcurrentAcquire(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	acquire(t, a.Lease("leader", leaseTTL), "old", leaseT0, 1, true)
 	now := leaseT0.Add(leaseTTL) // term 1 just expired
 

@@ -65,7 +65,7 @@ func TestOnceClaimAndPrune(t *testing.T) {
 // has exactly one winner.
 func TestOnceConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	const keys, workers = 5, 8
 	var (
 		wg   sync.WaitGroup

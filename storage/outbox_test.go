@@ -155,7 +155,7 @@ func TestOutboxClaim(t *testing.T) {
 // exactly one wins each.
 func TestOutboxClaimRace(t *testing.T) {
 	t.Parallel()
-	a, b := twoClients(t)
+	a, b := storagetest.TwoClients(t)
 	ctx := t.Context()
 	const messages, owners = 5, 6
 	for i := range messages {
