@@ -4,18 +4,13 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/opsbot/opsbot/bot"
 	"github.com/opsbot/opsbot/checklist"
@@ -89,6 +84,14 @@ func (a *App) HTTPAddr() string {
 
 // Run starts opsbot and blocks until ctx ends or something fatal happens.
 // Everything started is stopped in reverse order before it returns.
+//
+// Every replica serves HTTP, answers commands taken by webhook and keeps
+// the store's event counts. The leader (see scheduler.Leader) alone runs
+// the checks, the rules, the escalation timers, the outbox sender, the
+// schedules, the pruning and long polling; a replica starts those when it
+// is elected, and Run returns scheduler.ErrLostLeadership when another
+// replica takes the lease over, so that the process comes back as a
+// standby.
 func (a *App) Run(ctx context.Context) (err error) {
 	var cleanups []func()
 	defer func() {
@@ -110,24 +113,10 @@ func (a *App) Run(ctx context.Context) (err error) {
 		set.close(ctx)
 	})
 
-	metrics := prometheus.NewRegistry()
-	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	storageErrors := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "opsbot_storage_errors_total",
-		Help: "Failed database commands, by command.",
-	}, []string{"command"})
-	metrics.MustRegister(storageErrors)
-	for _, cmd := range []string{"insert", "find", "update", "delete", "findAndModify", "aggregate", "count", "ping"} {
-		storageErrors.WithLabelValues(cmd) // show zeros, so that a rate() has a start
-	}
-
-	store, err := storage.Open(ctx, storage.Options{
-		URI: a.cfg.Storage.URI, Database: a.cfg.Storage.Database, DataDir: a.cfg.Storage.DataDir,
-		Logger:          a.log,
-		OnCommandFailed: func(cmd string) { storageErrors.WithLabelValues(cmd).Inc() },
-	})
+	metrics, storageErrors := newMetrics()
+	store, err := a.openStore(ctx, storageErrors)
 	if err != nil {
-		return fmt.Errorf("storage: %w", err)
+		return err
 	}
 	cleanups = append(cleanups, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -136,16 +125,22 @@ func (a *App) Run(ctx context.Context) (err error) {
 			a.log.Warn("closing storage", "err", err)
 		}
 	})
-	a.log.Info("storage ready", "embedded", store.Embedded(), "database", a.cfg.Storage.Database)
 
+	// The lease is given back once the leader's duties have stopped (the
+	// cleanups run in reverse), so that the next leader never overlaps
+	// with them, and before the store closes.
+	var leader *scheduler.Leader
+	cleanups = append(cleanups, func() {
+		if leader != nil {
+			leader.Release()
+		}
+	})
+	// Goroutines of every replica, and those of the leader's duties.
 	var bg sync.WaitGroup
 	bgCtx, stopBG := context.WithCancel(ctx)
 	cleanups = append(cleanups, func() { stopBG(); bg.Wait() })
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Audit(), a.log) })
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.History(), a.log) })
 	if set.eventTee != nil {
 		bg.Go(func() { set.eventTee.flushLoop(bgCtx, a.clock, store.EventCounts(), a.log) })
-		bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Checks.HistoryRetention, store.EventCounts(), a.log) })
 	}
 
 	var sender atomic.Pointer[bot.OutboxSender]
@@ -169,19 +164,21 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Maintenance(), a.log) })
-	bg.Go(func() {
-		pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, incidentPruner{store.Incidents()}, a.log)
-	})
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Escalation.OutboxRetention, store.Outbox(), a.log) })
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Escalation.OutboxRetention, store.Once(), a.log) })
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, 24*time.Hour, store.Silences(), a.log) })
 
+	var duties func(ctx context.Context) error // the leader's, built below
+	leader, err = scheduler.NewLeader(scheduler.LeaderOptions{
+		Lease: store.Lease(leaseName, a.cfg.Storage.LeaseTTL), Holder: replicaID(store.Embedded()), TTL: a.cfg.Storage.LeaseTTL,
+		Clock: a.clock, Logger: a.log,
+		OnElected: func(ctx context.Context, _ int64) error { return duties(ctx) },
+	})
+	if err != nil {
+		return err
+	}
 	var sink checks.TransitionSink = eng
 	if a.transitions != nil {
 		sink = a.transitions
 	}
-	runner, eval, err := a.startChecks(ctx, set, store, sink)
+	runner, eval, err := a.newChecks(set, store, sink, leader)
 	if err != nil {
 		return err
 	}
@@ -204,13 +201,11 @@ func (a *App) Run(ctx context.Context) (err error) {
 		logs = set.logs
 	}
 	emergencies := maint.EmergencyDesk{Store: store.Emergencies(), Windows: planner}
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, a.cfg.Storage.AuditRetention, store.Emergencies(), a.log) })
 	rep := a.reporter(store, runner.Names)
 	rep.Sources.Checklist = store.Checklists()
 	rep.Sources.Maintenance = maintenanceDone{cal}
 	lists := checklist.Desk{Store: store.Checklists(), Lists: checklistLists(a.cfg.Checklists),
 		Verifier: resultVerifier{last: runner.Last, maxAge: time.Hour}}
-	bg.Go(func() { pruneLoop(bgCtx, a.clock, 40*24*time.Hour, store.Checklists(), a.log) })
 	reg, err := a.commands(store, commands.Checks{Runner: runner, Groups: set.groups, HasLogs: set.logs != nil}, logs, probes, eval.States, eng,
 		[]commands.Command{commands.Report(rep, a.clock.Now), commands.Maint(planner, a.clock.Now, emergencies), commands.Checklist(lists, a.clock.Now)},
 		[]commands.Action{commands.ChecklistButton(lists, a.clock.Now), commands.EmergencyButton(emergencies, a.clock.Now)})
@@ -223,6 +218,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 		PollTimeout: a.cfg.Telegram.PollTimeout, Workers: a.cfg.Bot.Workers,
 		HandlerTimeout: a.cfg.Bot.HandlerTimeout, ShutdownTimeout: a.cfg.Bot.ShutdownTimeout,
 		WebhookURL: a.cfg.Telegram.WebhookURL, WebhookSecret: a.cfg.Telegram.WebhookSecret,
+		PollAfter: leader.Elected(),
 		UserLimit: userLimit(a.cfg.Bot.UserCommandsPerMinute),
 		Registry:  reg, Audit: store.Audit(), Metrics: bot.NewMetrics(metrics),
 		Logger: a.log, Clock: a.clock, Sleep: a.sleep,
@@ -236,9 +232,7 @@ func (a *App) Run(ctx context.Context) (err error) {
 		return err
 	}
 	sender.Store(out)
-	bg.Go(func() { _ = out.Run(bgCtx) })
-	bg.Go(func() { _ = eng.Run(bgCtx) })
-	sched, err := a.schedule(cal, queue, rep, a.checklistJob(lists, queue))
+	sched, err := a.schedule(cal, queue, rep, a.checklistJob(lists, queue), leader.Elector())
 	if err != nil {
 		return err
 	}
@@ -246,46 +240,58 @@ func (a *App) Run(ctx context.Context) (err error) {
 		Run: a.emergencyJob(store.Emergencies(), emergencies.Steps(), queue)}); err != nil {
 		return err
 	}
-	sched.Start()
 	cleanups = append(cleanups, func() {
 		if err := sched.Stop(); err != nil {
 			a.log.Warn("stopping the scheduler", "err", err)
 		}
 	})
-
-	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
-	if err != nil {
-		return fmt.Errorf("http: %w", err)
-	}
-	redact := NewRedactor(a.cfg.Secrets()...)
-	srv := &http.Server{
-		Handler: newHTTPHandler(metrics, redact, withWebhook(set.routes(), b),
-			readinessCheck{"storage", store.Ping},
-			readinessCheck{"telegram", b.ReadyContext},
-		),
-		ReadHeaderTimeout: 5 * time.Second,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-	}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			a.log.Error("http server stopped", "err", err)
+	duties = func(ctx context.Context) error {
+		// The rules resume from the held states the last leader saved.
+		if err := eval.Load(ctx); err != nil {
+			return fmt.Errorf("rules: loading held states: %w", err)
 		}
-	}()
-	cleanups = append(cleanups, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-served
-	})
-	a.mu.Lock()
-	a.httpAddr = ln.Addr().String()
-	a.mu.Unlock()
-	a.log.Info("http listening", "addr", a.httpAddr)
+		if err := runner.Start(bgCtx); err != nil {
+			return fmt.Errorf("checks: %w", err)
+		}
+		a.log.Info("checks running", "checks", len(set.specs), "rules", len(set.rules))
+		bg.Go(func() { _ = out.Run(bgCtx) })
+		bg.Go(func() { _ = eng.Run(bgCtx) })
+		sched.Start()
+		a.prune(bgCtx, &bg, store, set.eventTee != nil)
+		return nil
+	}
+
+	srv, err := a.serveHTTP(metrics, set, b, store, leader)
+	if err != nil {
+		return err
+	}
+	cleanups = append(cleanups, srv.stop)
 
 	close(a.ready)
-	if err := b.Run(ctx); err != nil {
+	return a.runReplica(ctx, b, leader)
+}
+
+// runReplica runs the bot and the leader campaign side by side until ctx
+// ends or either fails. Both have returned when it returns, so no duty
+// starts during the cleanups.
+func (a *App) runReplica(ctx context.Context, b *bot.Bot, leader *scheduler.Leader) error {
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	leaderErr := make(chan error, 1)
+	go func() { leaderErr <- leader.Run(runCtx) }()
+	botErr := make(chan error, 1)
+	go func() { botErr <- b.Run(runCtx) }()
+
+	var err error
+	select {
+	case err = <-leaderErr:
+		stop()
+		<-botErr
+	case err = <-botErr:
+		stop()
+		<-leaderErr
+	}
+	if err != nil {
 		return err
 	}
 	a.log.Info("shutting down")

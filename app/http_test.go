@@ -20,7 +20,7 @@ func TestHealthReadyAndMetrics(t *testing.T) {
 		t.Fatalf("/healthz = %d %q", code, body)
 	}
 	command(t, tg, opsChat, alice, "/help") // Telegram has answered by now
-	if code, body := get(t, base+"/readyz"); code != http.StatusOK || body != "ready\n" {
+	if code, body := get(t, base+"/readyz"); code != http.StatusOK || body != "ready\nrole: leader (term 1)\n" {
 		t.Fatalf("/readyz = %d %q", code, body)
 	}
 

@@ -15,8 +15,9 @@ import (
 func TestReadyzSaysWhyItIsNotReadyWithoutSecrets(t *testing.T) {
 	const uri = "mongodb://ops:hunter2@db.internal:27017/opsbot"
 	h := newHTTPHandler(prometheus.NewRegistry(), NewRedactor(uri), nil,
-		readinessCheck{"storage", func(context.Context) error { return errors.New("ping " + uri + ": connection refused") }},
-		readinessCheck{"telegram", func(context.Context) error { return nil }},
+		readinessCheck{name: "storage", check: func(context.Context) error { return errors.New("ping " + uri + ": connection refused") }},
+		readinessCheck{name: "telegram", check: func(context.Context) error { return nil }},
+		readinessCheck{name: "role", note: func() string { return "standby" }},
 	)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -29,7 +30,7 @@ func TestReadyzSaysWhyItIsNotReadyWithoutSecrets(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if got := string(body); !strings.HasPrefix(got, "not ready: storage: ping ***: connection refused") || strings.Contains(got, "hunter2") || strings.Contains(got, "telegram") {
+	if got := string(body); got != "not ready: storage: ping ***: connection refused\nrole: standby\n" || strings.Contains(got, "hunter2") || strings.Contains(got, "telegram") {
 		t.Fatalf("body %q", got)
 	}
 	resp2, err := http.Post(srv.URL+"/readyz", "text/plain", nil)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/opsbot/opsbot/storage"
 )
 
 // pruneEvery is how often old entries are deleted.
@@ -36,5 +39,30 @@ func pruneLoop(ctx context.Context, clock clockwork.Clock, keep time.Duration, p
 			return
 		case <-tick.Chan():
 		}
+	}
+}
+
+// prune starts the leader's pruning loops, one per collection that grows.
+func (a *App) prune(ctx context.Context, bg *sync.WaitGroup, store *storage.Store, events bool) {
+	type pruning struct {
+		keep time.Duration
+		p    pruner
+	}
+	loops := []pruning{
+		{a.cfg.Storage.AuditRetention, store.Audit()},
+		{a.cfg.Checks.HistoryRetention, store.History()},
+		{a.cfg.Storage.AuditRetention, store.Maintenance()},
+		{a.cfg.Storage.AuditRetention, incidentPruner{store.Incidents()}},
+		{a.cfg.Escalation.OutboxRetention, store.Outbox()},
+		{a.cfg.Escalation.OutboxRetention, store.Once()},
+		{24 * time.Hour, store.Silences()},
+		{a.cfg.Storage.AuditRetention, store.Emergencies()},
+		{40 * 24 * time.Hour, store.Checklists()},
+	}
+	if events {
+		loops = append(loops, pruning{a.cfg.Checks.HistoryRetention, store.EventCounts()})
+	}
+	for _, l := range loops {
+		bg.Go(func() { pruneLoop(ctx, a.clock, l.keep, l.p, a.log) })
 	}
 }

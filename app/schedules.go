@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-co-op/gocron/v2"
 	"github.com/opsbot/opsbot/bot/render"
 	"github.com/opsbot/opsbot/commands"
 	"github.com/opsbot/opsbot/incident/maint"
@@ -15,8 +16,8 @@ import (
 
 // schedule builds the timed jobs: the maintenance notices every minute,
 // and the digests and checklists at their configured times.
-func (a *App) schedule(cal maint.Calendar, queue outboxQueue, rep report.Reporter, lists func(ctx context.Context, kind string, at time.Time) error) (*scheduler.Scheduler, error) {
-	s, err := scheduler.New(scheduler.Options{Clock: a.clock, Location: a.cfg.Schedules.Location(), Logger: a.log})
+func (a *App) schedule(cal maint.Calendar, queue outboxQueue, rep report.Reporter, lists func(ctx context.Context, kind string, at time.Time) error, extra ...gocron.SchedulerOption) (*scheduler.Scheduler, error) {
+	s, err := scheduler.New(scheduler.Options{Clock: a.clock, Location: a.cfg.Schedules.Location(), Logger: a.log, Extra: extra})
 	if err != nil {
 		return nil, err
 	}

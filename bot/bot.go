@@ -45,6 +45,11 @@ type Options struct {
 	// of WebhookRoute. Empty means long polling.
 	WebhookURL    string
 	WebhookSecret string
+	// PollAfter holds long polling back until it is closed: only the
+	// leader of several replicas may poll, since Telegram allows one
+	// getUpdates consumer. Run connects at once either way. nil polls at
+	// once; webhook mode ignores it (every replica takes updates).
+	PollAfter <-chan struct{}
 
 	// UserLimit bounds each user's commands and button presses; zero is
 	// DefaultUserLimit, a negative N turns the limit off.
@@ -187,9 +192,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		go func() {
 			defer close(polled)
+			if b.opts.PollAfter != nil {
+				b.log.Info("standing by: another replica polls for updates", "username", b.Username())
+				select {
+				case <-b.opts.PollAfter:
+				case <-ctx.Done():
+					return
+				}
+			}
+			b.log.Info("polling for updates", "username", b.Username(), "workers", b.opts.Workers)
 			b.api.Start(ctx)
 		}()
-		b.log.Info("polling for updates", "username", b.Username(), "workers", b.opts.Workers)
 	}
 	<-ctx.Done()
 	if b.hook != nil {

@@ -60,6 +60,10 @@ type Storage struct {
 	DataDir string `yaml:"data_dir" env:"DATA_DIR"`
 	// AuditRetention is how long audit entries are kept.
 	AuditRetention time.Duration `yaml:"audit_retention"`
+	// LeaseTTL is how long the leader lease lasts: replicas sharing one
+	// MongoDB elect a leader, and a standby takes over within about this
+	// long after the leader dies.
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
 }
 
 // HTTP configures the listener for /healthz, /readyz, /metrics and the webhook.
@@ -104,6 +108,7 @@ const (
 	defaultDatabase        = "opsbot"
 	defaultDataDir         = "./data"
 	defaultAuditRetention  = 90 * 24 * time.Hour
+	defaultLeaseTTL        = 15 * time.Second
 	defaultHTTPAddr        = ":8080"
 	defaultLogLevel        = "info"
 	defaultLogFormat       = "text"
@@ -125,6 +130,7 @@ func Default() *Config {
 			Database:       defaultDatabase,
 			DataDir:        defaultDataDir,
 			AuditRetention: defaultAuditRetention,
+			LeaseTTL:       defaultLeaseTTL,
 		},
 		HTTP: HTTP{Addr: defaultHTTPAddr},
 		Log:  Log{Level: defaultLogLevel, Format: defaultLogFormat},

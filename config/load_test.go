@@ -59,7 +59,7 @@ bot:
 	want := &Config{
 		Telegram: Telegram{Token: testToken, APIURL: "http://localhost:8081", OpsChatID: -100111, OpsThreadID: 42,
 			AllowedChats: []int64{-100222, -100333}, PollTimeout: 50 * time.Second},
-		Storage:     Storage{Database: "opsbot_test", DataDir: "/var/lib/opsbot", AuditRetention: 90 * 24 * time.Hour},
+		Storage:     Storage{Database: "opsbot_test", DataDir: "/var/lib/opsbot", AuditRetention: 90 * 24 * time.Hour, LeaseTTL: 15 * time.Second},
 		HTTP:        HTTP{Addr: "127.0.0.1:0"},
 		Log:         Log{Level: "debug", Format: "json"},
 		Auth:        Auth{Admins: []int64{1}, Operators: []int64{2, 3}, Viewers: []int64{4}},

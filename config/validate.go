@@ -148,6 +148,7 @@ func (s *Storage) validate(path string, add addFunc) {
 		add(path+".data_dir", "must not be empty when "+envMongoURI+" is not set: the embedded database keeps its files there (default "+defaultDataDir+")")
 	}
 	durationRange(add, path+".audit_retention", s.AuditRetention, 24*time.Hour, 10*365*24*time.Hour, "")
+	durationRange(add, path+".lease_ttl", s.LeaseTTL, time.Second, 5*time.Minute, "")
 }
 
 // databaseProblem applies MongoDB's database-name rules.

@@ -119,6 +119,8 @@ func TestValidateProblems(t *testing.T) {
 		}},
 		{"audit retention", func(c *Config) { c.Storage.AuditRetention = time.Hour },
 			[]string{"storage.audit_retention: must be between 24h and 87600h, got 1h"}},
+		{"lease ttl", func(c *Config) { c.Storage.LeaseTTL = 500 * time.Millisecond },
+			[]string{"storage.lease_ttl: must be between 1s and 5m, got 500ms"}},
 		{"bot", func(c *Config) {
 			c.Bot = Bot{Workers: 257, HandlerTimeout: 11 * time.Minute, ShutdownTimeout: -time.Second}
 		},
@@ -135,6 +137,7 @@ func TestValidateProblems(t *testing.T) {
 			"storage.database: must not be empty",
 			"storage.data_dir: must not be empty",
 			"storage.audit_retention: must be between 24h and ",
+			"storage.lease_ttl: must be between 1s and 5m, got 0s",
 			`http.addr: "" is not host:port`,
 			`log.level: "" is not a log level`,
 			`log.format: "" is not a log format`,
