@@ -160,7 +160,8 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if a.maintenance != nil {
 		hold = a.maintenance
 	}
-	eng, err := a.newEngine(store, set.names(), queue, hold)
+	var direct atomic.Pointer[bot.Bot]
+	eng, err := a.newEngine(store, set.names(), queue, hold, lateBot{&direct})
 	if err != nil {
 		return err
 	}
@@ -227,7 +228,11 @@ func (a *App) Run(ctx context.Context) (err error) {
 		return err
 	}
 
-	out, err := b.NewOutboxSender(bot.OutboxOptions{Store: store.Outbox(), Clock: a.clock, Logger: a.log})
+	// Only the leader sends, so a claim only has to outlast a takeover: a
+	// message a dead leader had claimed goes out soon after the next one
+	// is elected (twice the lease, 30s by default).
+	out, err := b.NewOutboxSender(bot.OutboxOptions{Store: store.Outbox(), Clock: a.clock, Logger: a.log,
+		Lease: 2 * a.cfg.Storage.LeaseTTL})
 	if err != nil {
 		return err
 	}

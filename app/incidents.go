@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/opsbot/opsbot/bot"
@@ -82,7 +84,7 @@ func (q outboxQueue) Enqueue(ctx context.Context, m storage.Message) error {
 
 // newEngine builds the incident engine; hold says which pages
 // maintenance holds.
-func (a *App) newEngine(store *storage.Store, checkNames []string, queue outboxQueue, hold engine.Suppressor) (*engine.Engine, error) {
+func (a *App) newEngine(store *storage.Store, checkNames []string, queue outboxQueue, hold engine.Suppressor, direct engine.Direct) (*engine.Engine, error) {
 	esc := a.cfg.Escalation
 	runner, err := actionRunner(esc.Action)
 	if err != nil {
@@ -97,6 +99,7 @@ func (a *App) newEngine(store *storage.Store, checkNames []string, queue outboxQ
 		Renderer:          commands.Cards{Snooze: esc.Snooze},
 		Actions:           runner,
 		Maintenance:       hold,
+		Direct:            direct,
 		Policy:            policy(esc),
 		Storm:             incident.StormPolicy{Window: esc.Storm.Window, Threshold: esc.Storm.Threshold},
 		ResolveOnRecovery: esc.ResolveOnRecovery,
@@ -127,4 +130,16 @@ type incidentPruner struct{ incs *storage.Incidents }
 func (p incidentPruner) Prune(ctx context.Context, before time.Time) (int64, error) {
 	n, err := p.incs.Prune(ctx, before)
 	return int64(n), err
+}
+
+// lateBot is the engine's direct line to Telegram, for pages during a
+// store outage; the bot is built after the engine.
+type lateBot struct{ b *atomic.Pointer[bot.Bot] }
+
+func (l lateBot) SendDirect(ctx context.Context, chatID, threadID int64, html string) error {
+	b := l.b.Load()
+	if b == nil {
+		return errors.New("telegram: not connected yet")
+	}
+	return b.SendDirect(ctx, chatID, threadID, html)
 }

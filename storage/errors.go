@@ -101,3 +101,12 @@ func IsDuplicateKeyError(err error) bool {
 	var se mongo.ServerError
 	return errors.As(err, &se) && se.HasErrorCodeWithMessage(1, "UNIQUE constraint failed")
 }
+
+// IsUnavailable reports whether err means the database could not be
+// reached (no server selected, a network error, a timeout), as opposed to
+// a refusal of the command itself: the same command may succeed later.
+func IsUnavailable(err error) bool {
+	var sel topology.ServerSelectionError
+	return err != nil && (errors.As(err, &sel) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+		errors.Is(err, mongo.ErrClientDisconnected))
+}

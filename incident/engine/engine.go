@@ -95,6 +95,9 @@ type Options struct {
 	Actions ActionRunner
 	// Maintenance holds pages during maintenance windows; nil holds none.
 	Maintenance Suppressor
+	// Direct pages a failure while the store is unreachable; nil pages it
+	// only once the store is back.
+	Direct Direct
 
 	Policy            incident.Policy
 	Storm             incident.StormPolicy
@@ -130,6 +133,7 @@ type Engine struct {
 	log   *slog.Logger
 
 	storm     stormTracker
+	backlog   backlog
 	round     sync.Mutex // held by a round of timers, and by SyncStorms
 	wake      chan struct{}
 	stormWake chan struct{}

@@ -48,6 +48,8 @@ type env struct {
 	storm   incident.StormPolicy
 	// maintenance holds pages; nil holds none.
 	maintenance engine.Suppressor
+	// direct pages during a store outage; nil pages nothing then.
+	direct engine.Direct
 }
 
 func newEnv(t testing.TB) *env {
@@ -77,7 +79,7 @@ func (e *env) engineWith(out engine.Outbox) *engine.Engine {
 			e.actions.Add(1)
 			return "restarted deployment d-1", nil
 		}),
-		Policy: e.policy, Storm: e.storm, ResolveOnRecovery: true, Maintenance: e.maintenance,
+		Policy: e.policy, Storm: e.storm, ResolveOnRecovery: true, Maintenance: e.maintenance, Direct: e.direct,
 		ChatID: opsChat, CheckNames: []string{"health", "mongodb"},
 		Clock: e.clock, Logger: storagetest.Logger(e.t),
 	})

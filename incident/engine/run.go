@@ -27,12 +27,16 @@ func (e *Engine) Run(ctx context.Context) error {
 	}()
 	e.redeliver(ctx)
 	for {
+		e.drainBacklog(ctx)
 		next := e.tick(ctx)
 		e.retryFailed(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		wait := e.opts.Poll
+		if e.backlog.len() > 0 {
+			wait = min(wait, backlogRetry)
+		}
 		if !next.IsZero() {
 			wait = min(wait, max(next.Sub(e.clock.Now()), 0))
 		}
@@ -53,6 +57,10 @@ func (e *Engine) Run(ctx context.Context) error {
 		t.Stop()
 	}
 }
+
+// backlogRetry is how often held transitions are retried while the store
+// is unreachable.
+const backlogRetry = 5 * time.Second
 
 // tick runs every due incident's timers and returns the earliest timer
 // still ahead (zero: none).

@@ -13,19 +13,38 @@ import (
 // Transition opens, reopens or resolves the incident of a rule's
 // transition. It is called synchronously by the rules' evaluator and
 // returns once the change is stored and its messages are in the outbox.
-// A failure is logged: the evaluator delivers transitions at least once,
-// but does not retry a failed one, so the store's own retries matter.
+// When the store is unreachable, the transition is held and applied once
+// it is back (a failure is paged directly meanwhile; see backlog); while
+// transitions are held, newer ones queue behind them, in order, and Run
+// retries them every few seconds, so that the checks are not held up. Other
+// failures are logged: the evaluator does not retry.
 func (e *Engine) Transition(ctx context.Context, t checks.Transition) {
 	var err error
-	switch t.Kind {
-	case checks.Fired:
-		err = e.fired(ctx, t)
-	case checks.Resolved:
-		err = e.recovered(ctx, t)
+	if e.backlog.len() > 0 {
+		err = errHeld
+	} else {
+		err = e.transition(ctx, t)
 	}
-	if err != nil && ctx.Err() == nil {
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case errors.Is(err, errHeld) || storage.IsUnavailable(err):
+		e.holdForLater(ctx, t, err)
+	default:
 		e.log.Error("incident not updated", "rule", t.Rule.Name, "check", t.Check, "transition", t.Kind, "err", err)
 	}
+}
+
+// errHeld stands for "older transitions wait for the store".
+var errHeld = errors.New("older transitions wait for the store")
+
+func (e *Engine) transition(ctx context.Context, t checks.Transition) error {
+	switch t.Kind {
+	case checks.Fired:
+		return e.fired(ctx, t)
+	case checks.Resolved:
+		return e.recovered(ctx, t)
+	}
+	return nil
 }
 
 // fired opens the fingerprint's incident, or reopens its last one when

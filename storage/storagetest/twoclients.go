@@ -17,24 +17,8 @@ import (
 // concurrently in FerretDB.
 func TwoClients(t testing.TB) (*storage.Store, *storage.Store) {
 	t.Helper()
-	var (
-		first *storage.Store
-		opts  storage.Options
-	)
-	if uri := os.Getenv(EnvURI); uri != "" {
-		first = Open(t)
-		opts = storage.Options{URI: uri, Database: first.Database().Name()}
-	} else {
-		dir, err := os.MkdirTemp("", "two") // short: a socket path has ~100 bytes
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = os.RemoveAll(dir) })
-		first = OpenAt(t, dir)
-		opts = storage.Options{URI: "mongodb://" + url.PathEscape(filepath.Join(dir, "ferretdb.sock"))}
-	}
-	opts.Logger = Logger(t)
-	second, err := storage.Open(t.Context(), opts)
+	first, uri := Shared(t)
+	second, err := storage.Open(t.Context(), storage.Options{URI: uri, Database: first.Database().Name(), Logger: Logger(t)})
 	if err != nil {
 		t.Fatalf("second client: %v", err)
 	}
@@ -46,4 +30,21 @@ func TwoClients(t testing.TB) (*storage.Store, *storage.Store) {
 		}
 	})
 	return first, second
+}
+
+// Shared returns a Store, closed when t ends, and a MONGODB_URI that other
+// clients (replicas, other processes) use to reach the same server; their
+// database is the Store's. On the embedded server the URI names its Unix
+// socket; with MONGODB_TEST_URI set it is that URI.
+func Shared(t testing.TB) (*storage.Store, string) {
+	t.Helper()
+	if uri := os.Getenv(EnvURI); uri != "" {
+		return Open(t), uri
+	}
+	dir, err := os.MkdirTemp("", "shared") // short: a socket path has ~100 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return OpenAt(t, dir), "mongodb://" + url.PathEscape(filepath.Join(dir, "ferretdb.sock"))
 }
