@@ -61,6 +61,16 @@ func (r *replica) step(t *testing.T) error {
 	return r.round(t.Context())
 }
 
+// stepAll runs one round of each replica, in order.
+func stepAll(t *testing.T, rs ...*replica) {
+	t.Helper()
+	for _, r := range rs {
+		if err := r.step(t); err != nil {
+			t.Fatalf("%s's round: %v", r.opts.Holder, err)
+		}
+	}
+}
+
 func wantLeading(t *testing.T, when string, rs map[string]*replica, leader string) {
 	t.Helper()
 	for name, r := range rs {
@@ -81,11 +91,7 @@ func TestLeaderOneAtATimeAndTakeoverAfterACrash(t *testing.T) {
 	a, b := newReplica(t, store, "a", clock), newReplica(t, store, "b", clock)
 	rs := map[string]*replica{"a": a, "b": b}
 
-	for _, r := range []*replica{a, b} {
-		if err := r.step(t); err != nil {
-			t.Fatal(err)
-		}
-	}
+	stepAll(t, a, b)
 	wantLeading(t, "first round", rs, "a")
 	if a.elected.Load() != 1 || b.elected.Load() != 0 {
 		t.Fatalf("OnElected ran %d times on a and %d on b; want 1 and 0", a.elected.Load(), b.elected.Load())
@@ -99,11 +105,7 @@ func TestLeaderOneAtATimeAndTakeoverAfterACrash(t *testing.T) {
 	// a renews every TTL/3 for a minute; b keeps standing by.
 	for range 12 {
 		clock.Advance(leaderTTL / 3)
-		for _, r := range []*replica{a, b} {
-			if err := r.step(t); err != nil {
-				t.Fatal(err)
-			}
-		}
+		stepAll(t, a, b)
 		wantLeading(t, "renewing", rs, "a")
 	}
 
@@ -138,11 +140,7 @@ func TestLeaderLeadsOnThroughAStoreOutage(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(leaderT0)
 	a, b := newReplica(t, store, "a", clock), newReplica(t, store, "b", clock)
 	rs := map[string]*replica{"a": a, "b": b}
-	for _, r := range []*replica{a, b} {
-		if err := r.step(t); err != nil {
-			t.Fatal(err)
-		}
-	}
+	stepAll(t, a, b)
 
 	// The store is unreachable for everybody for 60 s: a leads on (the
 	// checks and pages go on), and b cannot take over.
@@ -150,11 +148,7 @@ func TestLeaderLeadsOnThroughAStoreOutage(t *testing.T) {
 	b.lease.down.Store(true)
 	for range 12 {
 		clock.Advance(5 * time.Second)
-		for _, r := range []*replica{a, b} {
-			if err := r.step(t); err != nil {
-				t.Fatalf("a round during the outage: %v", err)
-			}
-		}
+		stepAll(t, a, b)
 		wantLeading(t, "during the outage", rs, "a")
 	}
 	if leading, _, outage := a.Status(); !leading || !outage {
@@ -165,11 +159,7 @@ func TestLeaderLeadsOnThroughAStoreOutage(t *testing.T) {
 	// leader renews its own expired term (b loses the race here).
 	a.lease.down.Store(false)
 	b.lease.down.Store(false)
-	for _, r := range []*replica{a, b} {
-		if err := r.step(t); err != nil {
-			t.Fatal(err)
-		}
-	}
+	stepAll(t, a, b)
 	wantLeading(t, "after the outage", rs, "a")
 	if _, _, outage := a.Status(); outage {
 		t.Fatal("a still reports an outage after a renewal")
