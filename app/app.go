@@ -228,6 +228,8 @@ func (a *App) Run(ctx context.Context) (err error) {
 		return err
 	}
 
+	direct.Store(b)
+
 	// Only the leader sends, so a claim only has to outlast a takeover: a
 	// message a dead leader had claimed goes out soon after the next one
 	// is elected (twice the lease, 30s by default).

@@ -87,6 +87,7 @@ func (e *Engine) Backlog() int { return e.backlog.len() }
 // new failure directly.
 func (e *Engine) holdForLater(ctx context.Context, t checks.Transition, cause error) {
 	page := e.backlog.hold(t)
+	e.schedule(e.clock.Now().Add(backlogRetry)) // Run retries it then, not at its next poll
 	e.log.Warn("store unreachable: the incident will be written once it is back", "rule", t.Rule.Name, "check", t.Check,
 		"transition", t.Kind, "backlog", e.backlog.len(), "err", cause)
 	if !page || e.opts.Direct == nil {

@@ -75,7 +75,7 @@ func TestAStoreOutagePagesDirectlyAndWritesTheIncidentsAfterwards(t *testing.T) 
 		t.Fatalf("direct pages during the outage: %q; want one for health and one for mongodb", pages)
 	}
 
-	// 60 s of outage: the engine retries every 5 s, in vain.
+	// 60 s of outage: the engine retries every 2 s, in vain.
 	for range 12 {
 		env.advance(5 * time.Second)
 	}

@@ -60,7 +60,7 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // backlogRetry is how often held transitions are retried while the store
 // is unreachable.
-const backlogRetry = 5 * time.Second
+const backlogRetry = 2 * time.Second
 
 // tick runs every due incident's timers and returns the earliest timer
 // still ahead (zero: none).
