@@ -58,6 +58,7 @@ type App struct {
 	ready    chan struct{}
 	mu       sync.Mutex
 	httpAddr string
+	reg      *commands.Registry
 }
 
 // New returns an App for a validated cfg.
@@ -74,6 +75,13 @@ func New(cfg *config.Config, opts Options) *App {
 // Ready is closed once the store is open, the HTTP server listens and the
 // bot has been started.
 func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// Registry is the commands and button actions, known once Ready.
+func (a *App) Registry() *commands.Registry {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.reg
+}
 
 // HTTPAddr is the address the HTTP server listens on, known once Ready.
 func (a *App) HTTPAddr() string {
@@ -213,6 +221,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	a.mu.Lock()
+	a.reg = reg
+	a.mu.Unlock()
 	b, err = bot.New(bot.Options{
 		Token: a.cfg.Telegram.Token, APIURL: a.cfg.Telegram.APIURL,
 		Access:      bot.Access{Chats: a.chats(), Roles: a.roles()},

@@ -36,7 +36,8 @@ func policy(esc config.Escalation) incident.Policy {
 }
 
 // actionRunner builds level 1's automated action; nil when there is none.
-func actionRunner(a config.Action) (engine.ActionRunner, error) {
+// secrets are masked in a command's outcome, whatever the program prints.
+func actionRunner(a config.Action, secrets []string) (engine.ActionRunner, error) {
 	switch a.Type {
 	case config.ActionTypeRailway:
 		kind, err := railway.ParseTokenKind(a.Railway.TokenKind)
@@ -49,7 +50,7 @@ func actionRunner(a config.Action) (engine.ActionRunner, error) {
 		}
 		return actions.Railway{API: client, ServiceID: a.Railway.ServiceID, EnvironmentID: a.Railway.EnvironmentID}, nil
 	case config.ActionTypeCommand:
-		return actions.Command{Argv: a.Command}, nil
+		return actions.Command{Argv: a.Command, Secrets: secrets}, nil
 	case config.ActionTypeHTTP:
 		headers := make(map[string]string, len(a.HTTP.Headers)+len(a.HTTP.SecretHeader))
 		for k, v := range a.HTTP.Headers {
@@ -86,7 +87,7 @@ func (q outboxQueue) Enqueue(ctx context.Context, m storage.Message) error {
 // maintenance holds.
 func (a *App) newEngine(store *storage.Store, checkNames []string, queue outboxQueue, hold engine.Suppressor, direct engine.Direct) (*engine.Engine, error) {
 	esc := a.cfg.Escalation
-	runner, err := actionRunner(esc.Action)
+	runner, err := actionRunner(esc.Action, a.cfg.Secrets())
 	if err != nil {
 		return nil, err
 	}

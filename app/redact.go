@@ -1,7 +1,9 @@
 package app
 
 import (
+	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -18,12 +20,26 @@ var (
 	uriCredential = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@`)
 )
 
-// NewRedactor returns a Redactor for secrets; empty ones are skipped.
+// minSecret is the shortest value masked: shorter ones would garble
+// ordinary text and are no real secret.
+const minSecret = 4
+
+// NewRedactor returns a Redactor for secrets; short ones are skipped. Each
+// secret is masked whole and by its parts that are secrets alone (a
+// connection string's password and secret options, a bot token's secret
+// half), each also URL-escaped.
 func NewRedactor(secrets ...string) *Redactor {
 	var kept []string
-	for _, s := range secrets {
-		if len(s) >= 4 {
+	add := func(s string) {
+		if len(s) >= minSecret && !slices.Contains(kept, s) {
 			kept = append(kept, s)
+		}
+	}
+	for _, secret := range secrets {
+		for _, p := range secretParts(secret) {
+			add(p)
+			add(url.QueryEscape(p))
+			add(url.PathEscape(p))
 		}
 	}
 	// Longest first, so that a secret containing another is masked whole.
@@ -40,4 +56,30 @@ func (r *Redactor) String(s string) string {
 	s = r.exact.Replace(s)
 	s = tokenShape.ReplaceAllString(s, "***")
 	return uriCredential.ReplaceAllString(s, "${1}***@")
+}
+
+// secretQueryKey matches the query options of a URI that hold secrets.
+var secretQueryKey = regexp.MustCompile(`(?i)password|secret|token|key|authmechanismproperties`)
+
+// secretParts returns s and the parts of it that are secrets alone.
+func secretParts(s string) []string {
+	parts := []string{s}
+	if tokenShape.MatchString(s) {
+		if _, half, ok := strings.Cut(s, ":"); ok {
+			parts = append(parts, half)
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return parts
+	}
+	if p, ok := u.User.Password(); ok {
+		parts = append(parts, p)
+	}
+	for k, vs := range u.Query() {
+		if secretQueryKey.MatchString(k) {
+			parts = append(parts, vs...)
+		}
+	}
+	return parts
 }

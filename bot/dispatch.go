@@ -119,8 +119,15 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message) {
 		}
 	}
 	reply, err := run(b, c.Name, func() (commands.Reply, error) { return c.Handle(ctx, req) })
-	var html string
+	var (
+		html    string
+		refusal *commands.Refusal
+	)
 	switch {
+	case errors.As(err, &refusal):
+		// A subcommand the role may not run: refused like a command.
+		entry.Outcome, entry.Detail = outcomeDenied, refusal.Error()
+		html = refusal.HTML
 	case errors.Is(err, errPanicked):
 		entry.Outcome = outcomePanic
 		html = render.NewHTML().Text("⚠️ Internal error while running /" + c.Name + ". It has been logged.").String()

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -69,6 +70,16 @@ func (r *Registry) AddAction(a Action) error {
 	}
 	r.actions[a.Name] = a
 	return nil
+}
+
+// Actions returns the button actions, sorted by name.
+func (r *Registry) Actions() []Action {
+	out := make([]Action, 0, len(r.actions))
+	for _, a := range r.actions {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // Action returns the action called name.

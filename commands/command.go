@@ -15,6 +15,25 @@ import (
 // answers with the command's usage line.
 var ErrUsage = errors.New("wrong arguments")
 
+// Refusal is the error a handler returns when the user's role does not
+// allow what the arguments ask for: a subcommand that needs more than the
+// command itself, such as /maint add. The bot answers with HTML and audits
+// the request as denied, as it does a command the role may not run at all.
+type Refusal struct {
+	// Need is the least role allowed to do it.
+	Need Role
+	// HTML is the answer, built with render.HTML.
+	HTML string
+}
+
+// Error returns "needs admin", the audit entry's detail.
+func (r *Refusal) Error() string { return "needs " + r.Need.String() }
+
+// Refuse returns a *Refusal for need that answers text.
+func Refuse(need Role, text string) error {
+	return &Refusal{Need: need, HTML: render.NewHTML().Text(text).String()}
+}
+
 // Handler runs one command.
 type Handler func(ctx context.Context, req Request) (Reply, error)
 

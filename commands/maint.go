@@ -72,9 +72,9 @@ func Maint(desk MaintDesk, now func() time.Time, emergency ...EmergencyDesk) Com
 			}
 			switch {
 			case req.Role < RoleAdmin && sub == "emergency":
-				return Text(render.NewHTML().Text("Only admins can call emergency maintenance.")), nil
+				return Reply{}, Refuse(RoleAdmin, "Only admins can call emergency maintenance.")
 			case req.Role < RoleAdmin:
-				return Text(render.NewHTML().Text("Only admins can change maintenance windows.")), nil
+				return Reply{}, Refuse(RoleAdmin, "Only admins can change maintenance windows.")
 			case sub == "emergency":
 				return maintEmergency(ctx, emg, req, at)
 			}

@@ -1,5 +1,7 @@
 // Package checkstest has helpers for the check types' tests: addresses
-// that refuse or hang, the hostile targets every check type must survive.
+// that refuse or hang, the hostile targets every check type must survive,
+// and Leaks, which finds a secret in a text in any form it may take (the
+// security tests of other packages use it too).
 package checkstest
 
 import (

@@ -3,6 +3,7 @@ package httpcheck
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/url"
@@ -204,20 +205,48 @@ func (c *Checker) failed(x exchange, msg string, elapsed time.Duration) checks.R
 	return res
 }
 
-// scrub replaces every configured secret in msg.
+// scrub replaces every configured secret in msg, and the start of a
+// secret that a clip cut off: texts from the target are clipped before
+// they are scrubbed, so a secret can end in "…" half shown.
 func (c *Checker) scrub(msg string) string {
 	for _, s := range c.secrets {
 		msg = strings.ReplaceAll(msg, s, "***")
 	}
-	return msg
+	parts := strings.Split(msg, "…")
+	for i := range len(parts) - 1 {
+		parts[i] = maskCutSecret(parts[i], c.secrets)
+	}
+	return strings.Join(parts, "…")
+}
+
+// minCut is the shortest start of a secret masked before an ellipsis:
+// shorter ones give nothing away and would garble ordinary cut texts.
+const minCut = 3
+
+// maskCutSecret masks the longest start of a secret that text ends with.
+func maskCutSecret(text string, secrets []string) string {
+	longest := 0
+	for _, s := range secrets {
+		for i := range s { // i is at a rune boundary: s[:i] is whole runes
+			if i >= minCut && i > longest && strings.HasSuffix(text, s[:i]) {
+				longest = i
+			}
+		}
+	}
+	if longest == 0 {
+		return text
+	}
+	return text[:len(text)-longest] + "***"
 }
 
 // minSecret is the shortest value scrubbed from messages: shorter ones
 // would garble ordinary text and are no real secret.
 const minSecret = 4
 
-// secretsOf collects the values no message may show: header values, the
-// URL's userinfo, its query string and query values, longest first.
+// secretsOf collects the values no message may show: header values and
+// the credential in each ("Bearer <token>": the token alone too), the
+// URL's userinfo and the basic credential it is sent as, its query string
+// and query values, longest first.
 func secretsOf(u *url.URL, headers map[string]string) []string {
 	var out []string
 	add := func(s string) {
@@ -227,12 +256,19 @@ func secretsOf(u *url.URL, headers map[string]string) []string {
 	}
 	for _, v := range headers {
 		add(v)
+		if fields := strings.Fields(v); len(fields) > 1 {
+			for _, f := range fields[1:] {
+				add(f)
+			}
+		}
 	}
 	if u.User != nil {
 		add(u.User.Username())
-		if p, ok := u.User.Password(); ok {
+		p, ok := u.User.Password()
+		if ok {
 			add(p)
 		}
+		add(base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + p)))
 	}
 	add(u.RawQuery)
 	for _, vs := range u.Query() {

@@ -23,7 +23,12 @@ import (
 // and stderr together) or "exit 0" when it printed nothing. When the
 // context ends, the program and every process in its process group are
 // killed. No error quotes an argument or the environment: arguments may
-// hold secrets.
+// hold secrets. Should the program print a secret, it is masked in the
+// outcome and the error: Secrets, the values of the program's environment
+// variables whose names say they are secret (TELEGRAM_BOT_TOKEN,
+// RAILWAY_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, API_KEY, ...), the password
+// of any connection string in the environment or the arguments, and the
+// value of a secret-named argument ("--token=x", "--password x").
 type Command struct {
 	// Argv is the program and its arguments; Argv[0] is looked up in PATH
 	// unless it contains a slash.
@@ -32,6 +37,9 @@ type Command struct {
 	Dir string
 	// Env holds extra "NAME=value" entries.
 	Env []string
+	// Secrets are masked in the outcome and errors, whatever their
+	// names (the configured secrets of the bot).
+	Secrets []string
 }
 
 const (
@@ -58,7 +66,8 @@ func (c Command) Run(ctx context.Context, inc incident.Incident, _ string) (stri
 	}
 	cmd := exec.CommandContext(ctx, c.Argv[0], c.Argv[1:]...)
 	cmd.Dir = c.Dir
-	cmd.Env = c.environ(inc)
+	env := c.environ(inc)
+	cmd.Env = env
 	out := &tailBuffer{max: maxOutput}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = waitDelay
@@ -70,7 +79,7 @@ func (c Command) Run(ctx context.Context, inc incident.Incident, _ string) (stri
 		return "", startError(name, err)
 	}
 	err := cmd.Wait()
-	last := lastLine(out.Bytes(), maxLine)
+	last := lastLine(out.Bytes(), maxLine, c.redactor(env))
 	var exitErr *exec.ExitError
 	switch {
 	case ctx.Err() != nil && err != nil:
@@ -93,6 +102,16 @@ func (c Command) Run(ctx context.Context, inc incident.Incident, _ string) (stri
 		return "exit 0", nil
 	}
 	return last, nil
+}
+
+// redactor returns what must not be quoted from the program's output,
+// given its environment.
+func (c Command) redactor(env []string) *redactor {
+	r := &redactor{}
+	r.add(c.Secrets...)
+	r.addEnv(env)
+	r.addArgs(c.Argv[1:])
+	return r
 }
 
 // environ returns the program's environment.

@@ -52,6 +52,15 @@ func helper(args []string) int {
 			parts = append(parts, k+"="+os.Getenv(k))
 		}
 		fmt.Println(strings.Join(parts, " "))
+	case "getenv": // exit code (or "hang"), then the values of the variables named, a line each
+		for _, name := range rest[1:] {
+			fmt.Println(os.Getenv(name))
+		}
+		if rest[0] == "hang" {
+			waitForKill()
+		}
+		code, _ := strconv.Atoi(rest[0])
+		return code
 	case "pwd":
 		wd, _ := os.Getwd()
 		fmt.Println(wd)
