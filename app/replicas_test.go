@@ -123,3 +123,48 @@ func TestAStoreOutagePagesDirectlyAndReadyzSaysWhy(t *testing.T) {
 		t.Fatalf("/readyz after the outage = %d %q", code, body)
 	}
 }
+
+// In webhook mode every replica takes updates: a command and a button
+// press delivered to the standby are answered there, the change it makes
+// reaches the card through the leader's outbox sender, and nobody polls.
+func TestWebhookUpdatesAreTakenByEveryReplica(t *testing.T) {
+	tg := telegramtest.New(t)
+	tg.AddChat(opsChat)
+	db := newTarget(t, 503, "UNHEALTHY - Critical functionality impaired")
+	store, uri := storagetest.Shared(t)
+	hooked := func() *config.Config {
+		cfg := replicaConfig(t, tg, db, uri, store.Database().Name())
+		cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret = "https://opsbot.example.com/telegram/webhook", "hook-secret-0123456789"
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	leader := start(t, hooked(), app.Options{})
+	first := card(t, tg, "INC-1", "db")
+	standby := start(t, hooked(), app.Options{})
+	if role(t, standby) != "standby" {
+		t.Fatalf("second replica: %q, want standby", role(t, standby))
+	}
+	endpoint := func(r *running) string { return "http://" + r.app.HTTPAddr() + "/telegram/webhook" }
+
+	for _, r := range []*running{standby, leader} {
+		sent := tg.SendText(opsChat, alice, "/help")
+		if n := tg.Deliver(t, endpoint(r)); n != 1 {
+			t.Fatalf("delivered %d updates; want 1", n)
+		}
+		tg.WaitMessage(t, opsChat.ID, func(m telegramtest.Message) bool { return m.ReplyTo == sent.ID })
+	}
+
+	q := tg.PressButton(bob, first, "inc:a:INC-1")
+	if n := tg.Deliver(t, endpoint(standby)); n != 1 {
+		t.Fatalf("delivered %d updates; want the press", n)
+	}
+	if text, _ := answered(t, tg, q); !strings.Contains(text, "INC-1") {
+		t.Fatalf("the standby answered the press %q", text)
+	}
+	card(t, tg, "INC-1", "Acknowledged")
+	if n := len(tg.CallsTo("getUpdates")); n != 0 {
+		t.Errorf("%d getUpdates calls in webhook mode", n)
+	}
+}

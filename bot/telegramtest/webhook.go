@@ -8,8 +8,9 @@ import (
 )
 
 // This file implements setWebhook, deleteWebhook and getWebhookInfo. The
-// fake records the webhook but does not deliver updates to it; while a
-// webhook is set, getUpdates answers 409 as Telegram does.
+// fake records the webhook and delivers updates to it only when a test
+// calls Deliver; while a webhook is set, getUpdates answers 409 as
+// Telegram does.
 
 const defaultMaxConnections = 40
 
