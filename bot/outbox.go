@@ -60,7 +60,8 @@ type OutboxOptions struct {
 	// Batch bounds the messages read per pass (default 200).
 	Batch int
 	// MaxBackoff caps the wait after 5xx answers and network errors
-	// (default 5m); the first wait is 1s, doubling per attempt.
+	// (default 1m, so that pages resume within a minute of Telegram's
+	// recovery); the first wait is 1s, doubling per attempt.
 	MaxBackoff time.Duration
 }
 
@@ -106,7 +107,7 @@ func NewOutboxSender(opts OutboxOptions) (*OutboxSender, error) {
 		opts.Batch = 200
 	}
 	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = 5 * time.Minute
+		opts.MaxBackoff = time.Minute
 	}
 	return &OutboxSender{
 		opts: opts, store: opts.Store, api: opts.API, limit: opts.Limiter, clock: opts.Clock,

@@ -12,9 +12,10 @@ import (
 // run runs c once: it waits for c's host to be free (and for a worker
 // when pooled), calls the checker with c's timeout and returns its Result
 // with Check, Duration and ObservedAt set. done is called when the
-// checker has returned, which may be after run has given up on it at the
-// timeout. ok is false when ctx ended first: the Runner is stopping or
-// the caller gave up, and no Result should count.
+// checker has returned: before run returns the checker's Result, or after
+// run has given up on it at the timeout. ok is false when ctx ended
+// first: the Runner is stopping or the caller gave up, and no Result
+// should count.
 func (r *Runner) run(ctx context.Context, c *check, pooled bool, done func()) (res Result, ok bool) {
 	if err := r.acquire(ctx, c, pooled); err != nil {
 		done()
@@ -28,8 +29,11 @@ func (r *Runner) run(ctx context.Context, c *check, pooled bool, done func()) (r
 	defer cancel()
 	out := make(chan Result, 1)
 	if !r.spawn(func() {
-		defer done()
-		out <- r.call(cctx, c)
+		res := r.call(cctx, c)
+		// c is idle before its Result can be delivered: a tick that comes
+		// once the Result is out must not be skipped as overlapping.
+		done()
+		out <- res
 	}) {
 		done()
 		return Result{}, false

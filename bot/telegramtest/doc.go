@@ -52,7 +52,9 @@
 // Calls, CallsTo, WaitCall, Messages, WaitMessage, WaitFor, Commands,
 // Webhook, Answered and RateLimited show what the bot did; Call.Params are
 // typed by the spec (see Call). SendText, SendTextInTopic and PressButton
-// act as people. Fail injects 429s, 5xx answers and delays; WithRateLimits
+// act as people. Fail injects 429s, 5xx answers and delays for the next
+// calls, FailDuring for a window of the server's clock; Deliver posts the
+// pending updates to a webhook as Telegram would; WithRateLimits
 // turns on Telegram's flood limits, measured with the clock of WithClock.
 // Waiting is driven by change notifications, never by polling.
 //

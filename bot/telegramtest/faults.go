@@ -6,7 +6,11 @@ import (
 	"time"
 )
 
-// Fault is an injected failure; see Server.Fail.
+// AnyMethod stands for every Bot API method in FailDuring: an outage of
+// Telegram's front end, rather than of one method.
+const AnyMethod = "*"
+
+// Fault is an injected failure; see Server.Fail and Server.FailDuring.
 type Fault struct {
 	// Status is the HTTP status and error_code to answer, e.g. 429, 500,
 	// 502; 0 answers normally after Delay.
@@ -21,15 +25,22 @@ type Fault struct {
 	Delay time.Duration
 }
 
+// faultEntry is a fault of Fail, for the next left calls, or a window of
+// FailDuring, for the calls in [from, until).
 type faultEntry struct {
 	fault Fault
 	left  int
+
+	method      string // a window's method, or AnyMethod
+	from, until time.Time
+	faults      []Fault // a window's faults, taken in turn
+	next        int     // index in faults of the next call's fault
 }
 
 // Fail makes the next times calls to method (case-insensitive) fail with f,
 // before any validation, as Telegram's front end would. Faults queued for
-// the same method apply one after another in the order given. An unknown
-// method fails the test.
+// the same method apply one after another in the order given, and before
+// any window of FailDuring. An unknown method fails the test.
 func (s *Server) Fail(method string, times int, f Fault) {
 	s.t.Helper()
 	m, ok := s.spec.method(method)
@@ -44,20 +55,72 @@ func (s *Server) Fail(method string, times int, f Fault) {
 	s.state.faults[m.Name] = append(s.state.faults[m.Name], &faultEntry{fault: f, left: times})
 }
 
-// takeFault consumes the next fault queued for method, if any.
+// FailDuring makes every call to method (case-insensitive; AnyMethod for
+// all of them) that arrives in the window [from, until) of the server's
+// clock (WithClock) fail before any validation, as an outage of
+// Telegram's front end would. It is a window of time, not a count of
+// calls: a client that backs off meets the outage for as long as it
+// lasts, however often it tries. The calls in the window take faults in
+// turn, the first call the first fault, starting over after the last, so
+// that 5xx answers and 429s with their retry_after can be mixed. A fault
+// queued by Fail for the same method goes first; of overlapping windows,
+// the one given first applies.
+//
+// Each fault must answer an error status (400-599) or hold the answer
+// back (Status 0 with a Delay: a slow API). An unknown method, an empty
+// or inverted window, or no fault fails the test.
+func (s *Server) FailDuring(method string, from, until time.Time, faults ...Fault) {
+	s.t.Helper()
+	name := AnyMethod
+	if method != AnyMethod {
+		m, ok := s.spec.method(method)
+		if !ok {
+			s.t.Fatalf("telegramtest: FailDuring: %q is not a Bot API method", method)
+		}
+		name = m.Name
+	}
+	if !from.Before(until) {
+		s.t.Fatalf("telegramtest: FailDuring(%s): the window from %v until %v is empty", name, from, until)
+	}
+	if len(faults) == 0 {
+		s.t.Fatalf("telegramtest: FailDuring(%s): no fault given", name)
+	}
+	for i, f := range faults {
+		if f.Status == 0 && f.Delay <= 0 || f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+			s.t.Fatalf("telegramtest: FailDuring(%s): fault %d %+v neither fails (status 400-599) nor delays", name, i, f)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The windows live under AnyMethod, in the order given; Fail's queues
+	// under the method names.
+	s.state.faults[AnyMethod] = append(s.state.faults[AnyMethod], &faultEntry{
+		method: name, from: from, until: until, faults: append([]Fault(nil), faults...),
+	})
+}
+
+// takeFault consumes the next fault queued for method, if any, or else
+// takes the fault of the first window that the server's clock is in.
 func (s *Server) takeFault(method string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	queue := s.state.faults[method]
-	if len(queue) == 0 {
-		return Fault{}, false
+	if queue := s.state.faults[method]; len(queue) > 0 {
+		e := queue[0]
+		e.left--
+		if e.left == 0 {
+			s.state.faults[method] = queue[1:]
+		}
+		return e.fault, true
 	}
-	e := queue[0]
-	e.left--
-	if e.left == 0 {
-		s.state.faults[method] = queue[1:]
+	now := s.now()
+	for _, w := range s.state.faults[AnyMethod] {
+		if (w.method == AnyMethod || w.method == method) && !now.Before(w.from) && now.Before(w.until) {
+			f := w.faults[w.next]
+			w.next = (w.next + 1) % len(w.faults)
+			return f, true
+		}
 	}
-	return e.fault, true
+	return Fault{}, false
 }
 
 func (f Fault) apiError() *apiError {

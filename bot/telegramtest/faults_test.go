@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,4 +128,131 @@ func TestRateLimitsOffByDefault(t *testing.T) {
 	for range 40 {
 		wantOK(t, call(t, s, "sendMessage", map[string]any{"chat_id": opsGroup.ID, "text": "x"}))
 	}
+}
+
+func TestFailDuring(t *testing.T) {
+	clock := newFakeClock()
+	s := telegramtest.New(t, telegramtest.WithClock(clock.Now))
+	s.AddChat(opsGroup)
+	from := clock.Now().Add(10 * time.Second)
+	until := from.Add(2 * time.Minute)
+	s.FailDuring("SENDMESSAGE", from, until,
+		telegramtest.Fault{Status: http.StatusInternalServerError},
+		telegramtest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7},
+		telegramtest.Fault{Status: http.StatusBadGateway, Description: "Bad Gateway: nginx"})
+	body := map[string]any{"chat_id": opsGroup.ID, "text": "page"}
+	send := func() answer { return call(t, s, "sendMessage", body) }
+
+	wantOK(t, send()) // before the window
+	clock.Advance(10 * time.Second)
+	// In the window the calls take the faults in turn, again and again,
+	// however many there are.
+	for range 2 {
+		wantError(t, send(), 500, "Internal Server Error")
+		a := send()
+		wantError(t, a, 429, "Too Many Requests: retry after 7")
+		if a.Parameters.RetryAfter != 7 {
+			t.Errorf("retry_after = %d, want 7", a.Parameters.RetryAfter)
+		}
+		wantError(t, send(), 502, "Bad Gateway: nginx")
+	}
+	// The outage is sendMessage's: other methods answer.
+	wantOK(t, call(t, s, "getMe", map[string]any{}))
+	// A fault queued by Fail comes first.
+	s.Fail("sendMessage", 1, telegramtest.Fault{Status: http.StatusServiceUnavailable})
+	wantError(t, send(), 503, "Service Unavailable")
+	wantError(t, send(), 500, "Internal Server Error")
+	// Before any validation: an invalid call gets the outage's answer too.
+	wantError(t, call(t, s, "sendMessage", map[string]any{"text": "no chat"}), 429, "retry after 7")
+
+	clock.Advance(2*time.Minute - time.Nanosecond)
+	wantError(t, send(), 502, "Bad Gateway") // the window's last instant
+	clock.Advance(time.Nanosecond)
+	wantOK(t, send()) // until is outside the window
+	if n := len(s.Messages(opsGroup.ID)); n != 2 {
+		t.Errorf("chat holds %d messages, want the 2 sent outside the window", n)
+	}
+	if n := s.RateLimited(); n != 0 {
+		t.Errorf("injected 429s counted as rate limiting: %d", n)
+	}
+}
+
+func TestFailDuringAnyMethodAndOverlaps(t *testing.T) {
+	clock := newFakeClock()
+	s := telegramtest.New(t, telegramtest.WithClock(clock.Now))
+	s.AddChat(opsGroup)
+	now := clock.Now()
+	s.FailDuring(telegramtest.AnyMethod, now, now.Add(time.Minute), telegramtest.Fault{Status: http.StatusServiceUnavailable})
+	s.FailDuring("getMe", now, now.Add(2*time.Minute), telegramtest.Fault{Status: http.StatusBadGateway})
+
+	// The first window given applies where they overlap.
+	wantError(t, call(t, s, "getMe", map[string]any{}), 503, "Service Unavailable")
+	wantError(t, call(t, s, "sendMessage", map[string]any{"chat_id": opsGroup.ID, "text": "x"}), 503, "Service Unavailable")
+	wantError(t, call(t, s, "setMyCommands", map[string]any{}), 503, "Service Unavailable")
+	// Unknown methods and wrong tokens are still told so.
+	wantError(t, callCtx(t, t.Context(), s, "/bot"+s.Token()+"/noSuchMethod", map[string]any{}), 404, "Not Found")
+	wantError(t, callCtx(t, t.Context(), s, "/bot1:wrong/getMe", map[string]any{}), 401, "Unauthorized")
+
+	clock.Advance(time.Minute)
+	wantError(t, call(t, s, "getMe", map[string]any{}), 502, "Bad Gateway")
+	wantOK(t, call(t, s, "sendMessage", map[string]any{"chat_id": opsGroup.ID, "text": "x"}))
+	clock.Advance(time.Minute)
+	wantOK(t, call(t, s, "getMe", map[string]any{}))
+}
+
+func TestFailDuringIsStrict(t *testing.T) {
+	clock := newFakeClock()
+	now := clock.Now()
+	bad := telegramtest.Fault{Status: http.StatusBadGateway}
+	for _, tt := range []struct {
+		name   string
+		fail   func(s *telegramtest.Server)
+		reason string
+	}{
+		{"unknown method", func(s *telegramtest.Server) { s.FailDuring("sendMesage", now, now.Add(time.Minute), bad) }, `"sendMesage" is not a Bot API method`},
+		{"empty window", func(s *telegramtest.Server) { s.FailDuring("getMe", now, now, bad) }, "is empty"},
+		{"inverted window", func(s *telegramtest.Server) { s.FailDuring("getMe", now, now.Add(-time.Second), bad) }, "is empty"},
+		{"no fault", func(s *telegramtest.Server) { s.FailDuring("getMe", now, now.Add(time.Minute)) }, "no fault given"},
+		{"zero fault", func(s *telegramtest.Server) {
+			s.FailDuring("getMe", now, now.Add(time.Minute), bad, telegramtest.Fault{})
+		}, "fault 1"},
+		{"success status", func(s *telegramtest.Server) {
+			s.FailDuring("getMe", now, now.Add(time.Minute), telegramtest.Fault{Status: http.StatusOK})
+		}, "neither fails"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := &fatalTB{TB: t}
+			s := telegramtest.New(tb, telegramtest.WithClock(clock.Now))
+			if got := tb.fatal(func() { tt.fail(s) }); !strings.Contains(got, tt.reason) {
+				t.Errorf("FailDuring failed the test with %q, want %q", got, tt.reason)
+			}
+		})
+	}
+}
+
+// fatalTB records the message of Fatalf instead of failing the test.
+type fatalTB struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalTB) Helper() {}
+
+func (f *fatalTB) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	panic(f)
+}
+
+// fatal runs fn and returns the message it called Fatalf with, "" for none.
+func (f *fatalTB) fatal(fn func()) (msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p != f {
+				panic(p)
+			}
+			msg = f.msg
+		}
+	}()
+	fn()
+	return ""
 }
