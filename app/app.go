@@ -187,7 +187,9 @@ func (a *App) Run(ctx context.Context) (err error) {
 	if a.transitions != nil {
 		sink = a.transitions
 	}
-	runner, eval, err := a.newChecks(set, store, sink, leader)
+	history := &historyBuffer{}
+	bg.Go(func() { history.flushLoop(bgCtx, a.clock, store.History(), a.log) })
+	runner, eval, err := a.newChecks(set, store, sink, leader, history)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // loads the rules' held states and starts the runner when it is elected.
 // Until then the runner only runs checks on demand (/health), whose
 // results reach the history but not the rules.
-func (a *App) newChecks(set *checkSet, store *storage.Store, sink checks.TransitionSink, leader *scheduler.Leader) (*checks.Runner, *checks.Evaluator, error) {
+func (a *App) newChecks(set *checkSet, store *storage.Store, sink checks.TransitionSink, leader *scheduler.Leader, history checks.ResultSink) (*checks.Runner, *checks.Evaluator, error) {
 	eval, err := checks.NewEvaluator(set.rules, checks.EvaluatorOptions{
 		Sink: sink, Store: store.RuleStates(), Logger: a.log.With("component", "rules"),
 	})
@@ -27,7 +27,7 @@ func (a *App) newChecks(set *checkSet, store *storage.Store, sink checks.Transit
 	}
 	runner, err := checks.NewRunner(set.specs, checks.RunnerOptions{
 		Clock: a.clock, Logger: a.log.With("component", "checks"), Workers: a.cfg.Checks.Workers,
-		HostInterval: hostInterval, Rules: leaderRules{rules: eval, leader: leader}, Sink: store.History(),
+		HostInterval: hostInterval, Rules: leaderRules{rules: eval, leader: leader}, Sink: history,
 		SchedulerOptions: []gocron.SchedulerOption{leader.Elector()},
 	})
 	if err != nil {

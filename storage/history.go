@@ -73,29 +73,68 @@ func historyID(check string, day time.Time) string {
 
 // RecordResult adds r to its hour's bucket.
 func (h *History) RecordResult(ctx context.Context, r checks.Result) error {
-	if r.Check == "" || strings.Contains(r.Check, "|") {
-		return fmt.Errorf("%w: check name %q", ErrInvalid, r.Check)
+	return h.RecordResults(ctx, []checks.Result{r})
+}
+
+// RecordResults adds results to their hour buckets with one update per
+// check and day, in the order of their first result: on the embedded
+// server every update scans the collection, so a batch of a minute of
+// results costs one write per check instead of one per result. On an
+// error the batch is partly written; the error says which check failed.
+func (h *History) RecordResults(ctx context.Context, rs []checks.Result) error {
+	type group struct {
+		check string
+		day   time.Time
+		inc   map[string]any
+		order []string
 	}
-	at := r.ObservedAt.UTC()
-	day := at.Truncate(24 * time.Hour)
-	p := fmt.Sprintf("hours.%02d.", at.Hour())
-	ms := float64(r.Duration) / float64(time.Millisecond)
-	inc := bson.D{
-		{Key: p + "n", Value: int64(1)},
-		{Key: p + r.Status.String(), Value: int64(1)},
-		{Key: p + "dur_ms_sum", Value: ms},
-		{Key: p + "value_sum", Value: r.Value},
-		{Key: p + "lat." + latencyKey(ms), Value: int64(1)},
+	var groups []*group
+	byID := make(map[string]*group)
+	for _, r := range rs {
+		if r.Check == "" || strings.Contains(r.Check, "|") {
+			return fmt.Errorf("%w: check name %q", ErrInvalid, r.Check)
+		}
+		at := r.ObservedAt.UTC()
+		day := at.Truncate(24 * time.Hour)
+		id := historyID(r.Check, day)
+		g := byID[id]
+		if g == nil {
+			g = &group{check: r.Check, day: day, inc: map[string]any{}}
+			byID[id] = g
+			groups = append(groups, g)
+		}
+		p := fmt.Sprintf("hours.%02d.", at.Hour())
+		ms := float64(r.Duration) / float64(time.Millisecond)
+		for _, kv := range []struct {
+			k string
+			v any
+		}{{p + "n", int64(1)}, {p + r.Status.String(), int64(1)}, {p + "dur_ms_sum", ms}, {p + "value_sum", r.Value}, {p + "lat." + latencyKey(ms), int64(1)}} {
+			switch have := g.inc[kv.k].(type) {
+			case nil:
+				g.inc[kv.k] = kv.v
+				g.order = append(g.order, kv.k)
+			case int64:
+				g.inc[kv.k] = have + kv.v.(int64)
+			case float64:
+				g.inc[kv.k] = have + kv.v.(float64)
+			}
+		}
 	}
-	_, err := h.coll.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: historyID(r.Check, day)}},
-		bson.D{
-			{Key: "$inc", Value: inc},
-			{Key: "$set", Value: bson.D{{Key: "check", Value: r.Check}, {Key: "day", Value: day}}},
-		},
-		options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("storage: record result of %s: %w", r.Check, err)
+	for _, g := range groups {
+		inc := make(bson.D, 0, len(g.order))
+		for _, k := range g.order {
+			inc = append(inc, bson.E{Key: k, Value: g.inc[k]})
+		}
+		_, err := h.coll.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: historyID(g.check, g.day)}},
+			bson.D{
+				{Key: "$inc", Value: inc},
+				{Key: "$set", Value: bson.D{{Key: "check", Value: g.check}, {Key: "day", Value: g.day}}},
+			},
+			options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("storage: record result of %s: %w", g.check, err)
+		}
 	}
 	return nil
 }

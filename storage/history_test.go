@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -62,5 +63,44 @@ func TestHistoryKeepsHourlyStatistics(t *testing.T) {
 	}
 	if err := h.RecordResult(ctx, checks.Result{Check: "a|b", ObservedAt: t0}); err == nil {
 		t.Fatal("a check name with | was accepted")
+	}
+}
+
+// A batch is stored as the same results recorded one by one would be.
+func TestHistoryBatchEqualsOneByOne(t *testing.T) {
+	ctx := context.Background()
+	store := storagetest.Open(t)
+	t0 := time.Date(2026, 11, 27, 23, 10, 0, 0, time.UTC)
+	var results []checks.Result
+	for i := range 30 {
+		status := []checks.Status{checks.StatusOK, checks.StatusWarn, checks.StatusCrit}[i%3]
+		check := []string{"api", "db"}[i%2]
+		results = append(results, checks.Result{Check: check, Status: status, Value: float64(i), Duration: time.Duration(i*37) * time.Millisecond,
+			ObservedAt: t0.Add(time.Duration(i) * 4 * time.Minute)}) // across midnight
+	}
+	one, batch := store.History(), storagetest.Open(t).History()
+	for _, r := range results {
+		if err := one.RecordResult(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := batch.RecordResults(ctx, results[:17]); err != nil {
+		t.Fatal(err)
+	}
+	if err := batch.RecordResults(ctx, results[17:]); err != nil {
+		t.Fatal(err)
+	}
+	for _, check := range []string{"api", "db"} {
+		want, err := one.Hours(ctx, check, t0.Add(-time.Hour), t0.Add(3*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := batch.Hours(ctx, check, t0.Add(-time.Hour), t0.Add(3*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 2 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: batched %+v\nwant %+v", check, got, want)
+		}
 	}
 }
