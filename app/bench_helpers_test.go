@@ -1,24 +1,21 @@
 package app_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/opsbot/opsbot/app"
 	"github.com/opsbot/opsbot/bot/telegramtest"
 	"github.com/opsbot/opsbot/config"
+	"github.com/opsbot/opsbot/internal/procstat"
 )
 
 // This file holds what the load benchmarks (bench_load_test.go) share:
@@ -61,39 +58,25 @@ func loopbackServers(b *testing.B, n int, handler http.Handler) []string {
 }
 
 // processCPU returns the user plus system CPU time the whole process has
-// used: opsbot, and the fakes and servers the benchmark runs in it.
+// used.
 func processCPU(b *testing.B) time.Duration {
 	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatalf("getrusage: %v", err)
+	d, err := procstat.CPU()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return d
 }
 
 // procStatusMiB returns a "kB" field of /proc/self/status (VmRSS, VmHWM)
 // in MiB.
 func procStatusMiB(b *testing.B, field string) float64 {
 	b.Helper()
-	f, err := os.Open("/proc/self/status")
+	v, err := procstat.MiB(field)
 	if err != nil {
-		b.Skipf("no /proc/self/status: %v", err)
+		b.Skip(err)
 	}
-	defer func() { _ = f.Close() }()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok || name != field {
-			continue
-		}
-		kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-		if err != nil {
-			b.Fatalf("/proc/self/status %s: %v", field, err)
-		}
-		return kb / 1024
-	}
-	b.Fatalf("no %s in /proc/self/status", field)
-	return 0
+	return v
 }
 
 // reportLatencies sorts lat and reports its p50, p99 and max in ms, each

@@ -15,12 +15,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/opsbot/opsbot/checks"
 	"github.com/opsbot/opsbot/checks/httpcheck"
+	"github.com/opsbot/opsbot/internal/procstat"
 )
 
 // BenchmarkRunner1000HTTPChecks runs 1,000 HTTP checks every 10 s, on the
@@ -178,34 +178,17 @@ func (s *countingSink) counts() (runs, fails int) {
 
 // processCPU returns the user and system CPU time the process has used.
 func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	d, _ := procstat.CPU()
+	return d
 }
 
-// procStatusMB returns a "kB" field of /proc/self/status in MB.
+// procStatusMB returns a "kB" field of /proc/self/status in MiB.
 func procStatusMB(b *testing.B, field string) float64 {
-	f, err := os.Open("/proc/self/status")
+	v, err := procstat.MiB(field)
 	if err != nil {
-		b.Skipf("no /proc/self/status: %v", err)
+		b.Skip(err)
 	}
-	defer func() { _ = f.Close() }()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok || name != field {
-			continue
-		}
-		kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-		if err != nil {
-			b.Fatalf("%s: %v", field, err)
-		}
-		return kb / 1024
-	}
-	b.Fatalf("no %s in /proc/self/status", field)
-	return 0
+	return v
 }
 
 // serverEnv makes the test binary a server process for the benchmark.

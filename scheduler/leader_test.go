@@ -55,6 +55,15 @@ func newReplica(t *testing.T, store *storage.Store, holder string, clock clockwo
 	return r
 }
 
+// twoReplicas returns replicas a and b on one store and clock, by name.
+func twoReplicas(t *testing.T) (*clockwork.FakeClock, *replica, *replica, map[string]*replica) {
+	t.Helper()
+	store := storagetest.Open(t)
+	clock := clockwork.NewFakeClockAt(leaderT0)
+	a, b := newReplica(t, store, "a", clock), newReplica(t, store, "b", clock)
+	return clock, a, b, map[string]*replica{"a": a, "b": b}
+}
+
 // step runs one campaign round of r, as Run does every TTL/3.
 func (r *replica) step(t *testing.T) error {
 	t.Helper()
@@ -86,10 +95,7 @@ func wantLeading(t *testing.T, when string, rs map[string]*replica, leader strin
 
 func TestLeaderOneAtATimeAndTakeoverAfterACrash(t *testing.T) {
 	t.Parallel()
-	store := storagetest.Open(t)
-	clock := clockwork.NewFakeClockAt(leaderT0)
-	a, b := newReplica(t, store, "a", clock), newReplica(t, store, "b", clock)
-	rs := map[string]*replica{"a": a, "b": b}
+	clock, a, b, rs := twoReplicas(t)
 
 	stepAll(t, a, b)
 	wantLeading(t, "first round", rs, "a")
@@ -136,10 +142,7 @@ func TestLeaderOneAtATimeAndTakeoverAfterACrash(t *testing.T) {
 
 func TestLeaderLeadsOnThroughAStoreOutage(t *testing.T) {
 	t.Parallel()
-	store := storagetest.Open(t)
-	clock := clockwork.NewFakeClockAt(leaderT0)
-	a, b := newReplica(t, store, "a", clock), newReplica(t, store, "b", clock)
-	rs := map[string]*replica{"a": a, "b": b}
+	clock, a, b, rs := twoReplicas(t)
 	stepAll(t, a, b)
 
 	// The store is unreachable for everybody for 60 s: a leads on (the
