@@ -30,6 +30,15 @@ func ClosedAddr(t testing.TB) string {
 // ends.
 func SilentAddr(t testing.TB) string {
 	t.Helper()
+	return Serve(t, nil)
+}
+
+// Serve listens on loopback and runs handle on a goroutine of its own for
+// every connection (nil holds them open and silent). When the test ends
+// the listener and every connection are closed and the handlers waited
+// for. It returns the address.
+func Serve(t testing.TB, handle func(net.Conn)) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -48,16 +57,19 @@ func SilentAddr(t testing.TB) string {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			if handle != nil {
+				wg.Go(func() { handle(c) })
+			}
 		}
 	})
 	t.Cleanup(func() {
 		_ = l.Close()
-		wg.Wait()
 		mu.Lock()
-		defer mu.Unlock()
 		for _, c := range conns {
 			_ = c.Close()
 		}
+		mu.Unlock()
+		wg.Wait()
 	})
 	return l.Addr().String()
 }
