@@ -62,6 +62,7 @@ func (e *Engine) get(ctx context.Context, id string) (incident.Incident, error) 
 // timer.
 func (e *Engine) committed(ctx context.Context, inc incident.Incident, effects []incident.Effect) {
 	e.remember(inc)
+	e.keepForOutage(inc)
 	if at, ok := incident.NextTimer(inc); ok {
 		e.schedule(at)
 	}
@@ -79,6 +80,13 @@ func (e *Engine) plan(ctx context.Context, inc incident.Incident, effects []inci
 	for _, eff := range effects {
 		switch eff := eff.(type) {
 		case incident.Page:
+			if e.sentDirectly(inc, eff) {
+				inc.Timeline = append(inc.Timeline, incident.TimelineEntry{
+					At: now, Kind: incident.KindComment, Level: eff.Level,
+					Note: "page " + eff.Level.String() + " was sent directly while the database was unreachable",
+				})
+				continue
+			}
 			if reason, held := e.suppressed(ctx, inc, now); held {
 				inc.Timeline = append(inc.Timeline, incident.TimelineEntry{
 					At: now, Kind: incident.KindSuppressed, Level: eff.Level,

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsbot/opsbot/incident"
 	"github.com/opsbot/opsbot/storage"
 	"github.com/opsbot/opsbot/storage/storagetest"
 )
@@ -39,24 +40,7 @@ func (d *directPages) sent() []string {
 // the outage are applied in order.
 func TestAStoreOutagePagesDirectlyAndWritesTheIncidentsAfterwards(t *testing.T) {
 	t.Parallel()
-	shared, uri := storagetest.Shared(t)
-	proxy := storagetest.NewProxy(t, uri)
-	store, err := storage.Open(t.Context(), storage.Options{
-		URI:      proxy.URI("serverSelectionTimeoutMS=500", "connectTimeoutMS=500", "heartbeatFrequencyMS=500"),
-		Database: shared.Database().Name(), Logger: storagetest.Logger(t), ConnectTimeout: 2 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = store.Close(ctx)
-	})
-	env := newEnv(t)
-	env.store = store
-	direct := &directPages{}
-	env.direct = direct
+	env, proxy, direct := outageEnv(t)
 	eng := env.engine()
 	env.run(eng)
 
@@ -106,6 +90,84 @@ func TestAStoreOutagePagesDirectlyAndWritesTheIncidentsAfterwards(t *testing.T) 
 		t.Fatalf("%d direct pages; want still 2 once the store is back", len(direct.sent()))
 	}
 }
+
+// outageEnv is an env whose store is reached through a proxy that can cut
+// it off, with the direct pages recorded.
+func outageEnv(t *testing.T) (*env, *storagetest.Proxy, *directPages) {
+	t.Helper()
+	shared, uri := storagetest.Shared(t)
+	proxy := storagetest.NewProxy(t, uri)
+	store, err := storage.Open(t.Context(), storage.Options{
+		URI:      proxy.URI("serverSelectionTimeoutMS=500", "connectTimeoutMS=500", "heartbeatFrequencyMS=500"),
+		Database: shared.Database().Name(), Logger: storagetest.Logger(t), ConnectTimeout: 2 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = store.Close(ctx)
+	})
+	env := newEnv(t)
+	env.store = store
+	direct := &directPages{}
+	env.direct = direct
+	return env, proxy, direct
+}
+
+// An escalation that comes due while the store is unreachable is paged
+// on time, directly; once the store is back the escalation is committed
+// and the card edited, and the page is not sent again.
+func TestAnEscalationDueDuringAStoreOutageIsPagedOnceOnTime(t *testing.T) {
+	t.Parallel()
+	env, proxy, direct := outageEnv(t)
+	eng := env.engine()
+	env.run(eng)
+	eng.Transition(t.Context(), env.fired("health"))
+	env.settle()
+	inc := env.incident("INC-1")
+	if inc.Level != incident.L1 || inc.NextEscalationAt.IsZero() {
+		t.Fatalf("INC-1 at %s, next escalation %v; want L1 with L2 ahead", inc.Level, inc.NextEscalationAt)
+	}
+	due := inc.NextEscalationAt.Sub(env.clock.Now())
+
+	proxy.Cut()
+	env.advance(due - time.Second)
+	if got := direct.sent(); len(got) != 0 {
+		t.Fatalf("paged before L2 was due: %q", got)
+	}
+	env.advance(time.Second)
+	for range 5 { // the next rounds page nothing more
+		env.advance(backlogRetryForTest)
+	}
+	got := direct.sent()
+	if len(got) != 1 || !strings.Contains(got[0], "INC-1") || !strings.Contains(got[0], "@tech_lead") ||
+		!strings.Contains(got[0], "cannot reach its database") {
+		t.Fatalf("direct pages %q; want one L2 page of INC-1 mentioning @tech_lead", got)
+	}
+
+	proxy.Restore()
+	for i := 0; env.incident("INC-1").Level != incident.L2; i++ {
+		if i == 20 {
+			t.Fatal("INC-1 not at L2 100 s (fake) after the store came back")
+		}
+		env.advance(5 * time.Second)
+	}
+	keys := env.keys()
+	if contains(keys, "INC-1/page/L2") {
+		t.Fatalf("outbox keys %v: the L2 page was queued again after being sent directly", keys)
+	}
+	if len(withPrefix(keys, "INC-1/card/")) == 0 {
+		t.Fatalf("outbox keys %v: the card was not edited to L2", keys)
+	}
+	if len(direct.sent()) != 1 {
+		t.Fatalf("%d direct pages; want still 1", len(direct.sent()))
+	}
+}
+
+// backlogRetryForTest is a round of the timer loop during an outage.
+const backlogRetryForTest = 2 * time.Second
 
 func contains(keys []string, k string) bool {
 	for _, have := range keys {

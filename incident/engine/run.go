@@ -73,8 +73,12 @@ func (e *Engine) tick(ctx context.Context) time.Time {
 		if ctx.Err() == nil {
 			e.log.Warn("reading incidents for timers", "err", err)
 		}
+		if unavailable(err) {
+			return e.escalateDirectly(ctx)
+		}
 		return time.Time{}
 	}
+	e.rememberUnresolved(incs)
 	var next time.Time
 	for _, inc := range incs {
 		e.release(ctx, inc)
