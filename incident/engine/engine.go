@@ -135,7 +135,7 @@ type Engine struct {
 	storm     stormTracker
 	backlog   backlog
 	outage    outagePages // under mu
-	round     sync.Mutex // held by a round of timers, and by SyncStorms
+	round     sync.Mutex  // held by a round of timers, and by SyncStorms
 	wake      chan struct{}
 	stormWake chan struct{}
 
