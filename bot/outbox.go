@@ -362,9 +362,7 @@ func (s *OutboxSender) call(ctx context.Context, m storage.Message) (int64, erro
 		if err != nil {
 			return 0, err // a storage error: retried with backoff
 		}
-		if replyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: int(replyTo), AllowSendingWithoutReply: true}
-		}
+		params.ReplyParameters = replyParameters(int(replyTo))
 		msg, err := s.api.SendMessage(ctx, params)
 		if err != nil {
 			return 0, err

@@ -51,8 +51,8 @@ func (s *sender) send(ctx context.Context, o outgoing) ([]*models.Message, error
 			ParseMode:          models.ParseModeHTML,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 		}
-		if i == 0 && o.ReplyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+		if i == 0 {
+			params.ReplyParameters = replyParameters(o.ReplyTo)
 		}
 		if i == len(pieces)-1 {
 			if kb := render.Keyboard(o.Keyboard); kb != nil {
@@ -187,9 +187,7 @@ func (s *sender) document(ctx context.Context, o outgoing, name string, data []b
 			Document:        &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
 			Caption:         render.Escape(caption),
 			ParseMode:       models.ParseModeHTML,
-		}
-		if o.ReplyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+			ReplyParameters: replyParameters(o.ReplyTo),
 		}
 		_, err := s.api.SendDocument(ctx, params)
 		return err
@@ -205,11 +203,18 @@ func (s *sender) photo(ctx context.Context, o outgoing, name string, data []byte
 			Photo:           &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)},
 			Caption:         render.Escape(caption),
 			ParseMode:       models.ParseModeHTML,
-		}
-		if o.ReplyTo != 0 {
-			params.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+			ReplyParameters: replyParameters(o.ReplyTo),
 		}
 		_, err := s.api.SendPhoto(ctx, params)
 		return err
 	})
+}
+
+// replyParameters replies to message id, or to nothing when id is 0; a
+// reply whose message was deleted is sent anyway.
+func replyParameters(id int) *models.ReplyParameters {
+	if id == 0 {
+		return nil
+	}
+	return &models.ReplyParameters{MessageID: id, AllowSendingWithoutReply: true}
 }

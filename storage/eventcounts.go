@@ -137,11 +137,7 @@ func (c *EventCounts) Sum(ctx context.Context, class string, from, to time.Time)
 
 // Prune deletes the days before the one holding before, every class.
 func (c *EventCounts) Prune(ctx context.Context, before time.Time) (int64, error) {
-	res, err := c.coll.DeleteMany(ctx, bson.D{{Key: "day", Value: bson.D{{Key: "$lt", Value: before.UTC().Truncate(24 * time.Hour)}}}})
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune event counts: %w", err)
-	}
-	return res.DeletedCount, nil
+	return pruneDays(ctx, c.coll, before, "event counts")
 }
 
 // Record counts e once in each of its [EventClasses], in the hour of its

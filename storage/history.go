@@ -167,9 +167,15 @@ func (h *History) Hours(ctx context.Context, check string, from, to time.Time) (
 
 // Prune deletes the days before before.
 func (h *History) Prune(ctx context.Context, before time.Time) (int64, error) {
-	res, err := h.coll.DeleteMany(ctx, bson.D{{Key: "day", Value: bson.D{{Key: "$lt", Value: before.UTC().Truncate(24 * time.Hour)}}}})
+	return pruneDays(ctx, h.coll, before, "history")
+}
+
+// pruneDays deletes the per-day documents of coll (keyed by "day", a UTC
+// midnight) of the days before the one holding before.
+func pruneDays(ctx context.Context, coll *mongo.Collection, before time.Time, what string) (int64, error) {
+	res, err := coll.DeleteMany(ctx, bson.D{{Key: "day", Value: bson.D{{Key: "$lt", Value: before.UTC().Truncate(24 * time.Hour)}}}})
 	if err != nil {
-		return 0, fmt.Errorf("storage: prune history: %w", err)
+		return 0, fmt.Errorf("storage: prune %s: %w", what, err)
 	}
 	return res.DeletedCount, nil
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/opsbot/opsbot/incident"
-	"github.com/opsbot/opsbot/storage"
 )
 
 // outagePages is what the timer loop pages directly while the store is
@@ -136,6 +135,3 @@ func pageKey(inc incident.Incident, p incident.Page) string {
 	}
 	return p.Key()
 }
-
-// unavailable reports whether err means the store could not be reached.
-func unavailable(err error) bool { return storage.IsUnavailable(err) }

@@ -73,7 +73,7 @@ func (e *Engine) tick(ctx context.Context) time.Time {
 		if ctx.Err() == nil {
 			e.log.Warn("reading incidents for timers", "err", err)
 		}
-		if unavailable(err) {
+		if storage.IsUnavailable(err) {
 			return e.escalateDirectly(ctx)
 		}
 		return time.Time{}
